@@ -1,0 +1,129 @@
+package io.linktally.app;
+
+import io.linktally.config.ServeOptions;
+import io.linktally.events.Topics;
+import io.linktally.http.HttpApi;
+import io.linktally.http.HttpSettings;
+import io.linktally.kafka.KafkaClients;
+import io.linktally.kafka.KafkaEventPublisher;
+import io.linktally.kafka.SingleNodeBroker;
+import io.linktally.kafka.TopicAdmin;
+import io.linktally.kafka.TopicDefinition;
+import io.linktally.query.LocalCountLookup;
+import io.linktally.query.StreamsReadiness;
+import io.linktally.topology.LinkTopology;
+import io.linktally.topology.RocksDbMemory;
+import io.javalin.Javalin;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CountDownLatch;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.streams.CloseOptions;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler;
+import org.apache.kafka.streams.state.HostInfo;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * {@code serve}: the stream processor and the HTTP API in one process, started in dependency order
+ * (broker, topics, streams, HTTP) and stopped in reverse.
+ */
+public final class ServeApplication implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(ServeApplication.class);
+    private static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(30);
+
+    private final SingleNodeBroker broker;
+    private final RocksDbMemory memory;
+    private final KafkaStreams streams;
+    private final KafkaEventPublisher publisher;
+    private final Javalin http;
+    private final CountDownLatch stopped = new CountDownLatch(1);
+    private volatile boolean failed;
+
+    private ServeApplication(SingleNodeBroker broker, RocksDbMemory memory, KafkaStreams streams,
+                             KafkaEventPublisher publisher, Javalin http) {
+        this.broker = broker;
+        this.memory = memory;
+        this.streams = streams;
+        this.publisher = publisher;
+        this.http = http;
+    }
+
+    public static ServeApplication start(ServeOptions options, Optional<String> bootstrapServers) {
+        SingleNodeBroker broker = null;
+        String bootstrap;
+        if (bootstrapServers.isPresent()) {
+            bootstrap = bootstrapServers.get();
+            LOG.info("Kafka cluster {}; state in {}", bootstrap, options.stateDir().toAbsolutePath());
+        } else {
+            LOG.info("No --bootstrap-servers: running the embedded default, a single-node Kafka broker on localhost:{} "
+                    + "with everything under {}", options.embeddedKafkaPort(), options.dataDir().toAbsolutePath());
+            broker = SingleNodeBroker.start(options.dataDir(), "localhost", options.embeddedKafkaPort(), options.embeddedControllerPort());
+            bootstrap = broker.bootstrapServers();
+        }
+        ensureTopics(bootstrap, options);
+
+        RocksDbMemory memory = new RocksDbMemory(options.rocksdbMemory(), options.rocksdbWriteBuffers());
+        KafkaStreams streams = new KafkaStreams(LinkTopology.build(options.dedupRetention()),
+                StreamsProperties.of(options, bootstrap, memory));
+        KafkaEventPublisher publisher = new KafkaEventPublisher(KafkaClients.eventProducer(bootstrap, options.applicationId() + "-http"));
+        HttpSettings httpSettings = new HttpSettings(options.cacheMaxAge(), options.maxRequestBytes(),
+                options.maxBatchEvents(), HttpSettings.DEFAULT_MAX_BATCH_URLS, options.publishTimeout());
+        HostInfo self = HostInfo.buildFromEndpoint(options.applicationServer());
+        Javalin http = HttpApi.create(new LocalCountLookup(streams, self), new StreamsReadiness(streams), publisher, httpSettings);
+
+        ServeApplication app = new ServeApplication(broker, memory, streams, publisher, http);
+        streams.setUncaughtExceptionHandler(exception -> {
+            LOG.error("Kafka Streams failed; stopping", exception);
+            return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
+        });
+        streams.setStateListener((newState, oldState) -> {
+            LOG.info("Kafka Streams {} -> {}", oldState, newState);
+            if (newState == KafkaStreams.State.ERROR) {
+                app.failed = true;
+                app.stopped.countDown();
+            }
+        });
+        streams.start();
+        http.start(options.httpHost(), options.httpPort());
+        LOG.info("HTTP API on http://{}:{} (advertised as {})", options.httpHost(), http.port(), options.applicationServer());
+        return app;
+    }
+
+    private static void ensureTopics(String bootstrap, ServeOptions options) {
+        List<TopicDefinition> definitions = options.topicsDir()
+                .map(TopicDefinition::fromDirectory)
+                .orElseGet(() -> TopicDefinition.bundled(Topics.ALL));
+        try (Admin admin = KafkaClients.admin(bootstrap)) {
+            TopicAdmin.Report report = new TopicAdmin(admin).ensure(definitions);
+            report.differences().forEach(difference -> LOG.warn("Topic differs from its definition: {}", difference));
+        }
+    }
+
+    public int httpPort() {
+        return http.port();
+    }
+
+    /** Blocks until {@link #close()} or a fatal stream failure; true if it failed. */
+    public boolean awaitStop() throws InterruptedException {
+        stopped.await();
+        return failed;
+    }
+
+    @Override
+    public void close() {
+        LOG.info("Stopping: HTTP first, then Kafka Streams (leaving the group), then the rest");
+        http.stop();
+        streams.close(CloseOptions.groupMembershipOperation(CloseOptions.GroupMembershipOperation.LEAVE_GROUP)
+                .withTimeout(CLOSE_TIMEOUT));
+        publisher.close();
+        memory.close();
+        if (broker != null) {
+            broker.close();
+        }
+        stopped.countDown();
+        LOG.info("Stopped");
+    }
+}

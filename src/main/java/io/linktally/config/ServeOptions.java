@@ -1,0 +1,193 @@
+package io.linktally.config;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Optional;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+/** The options of {@code serve}: stream processing, state, HTTP and the embedded default. */
+public final class ServeOptions {
+    @Spec(Spec.Target.MIXEE)
+    private CommandSpec spec;
+
+    @Option(names = "--data-dir", defaultValue = "./data", paramLabel = "DIR",
+            description = "Where the embedded default keeps everything, and the default parent of --state-dir (default: ${DEFAULT-VALUE}).")
+    private Path dataDir;
+
+    @Option(names = "--state-dir", paramLabel = "DIR",
+            description = "Kafka Streams state (RocksDB stores) (default: <data-dir>/state).")
+    private Path stateDir;
+
+    @Option(names = "--http-host", defaultValue = "0.0.0.0", description = "Address the HTTP API binds (default: ${DEFAULT-VALUE}).")
+    private String httpHost;
+
+    @Option(names = "--http-port", defaultValue = "8080", description = "Port of the HTTP API (default: ${DEFAULT-VALUE}).")
+    private int httpPort;
+
+    @Option(names = "--application-server", paramLabel = "HOST:PORT",
+            description = "How other instances reach this one's HTTP API (default: localhost:<http-port>).")
+    private String applicationServer;
+
+    @Option(names = "--application-id", defaultValue = "linktally",
+            description = "Kafka Streams application id: consumer group and prefix of internal topics (default: ${DEFAULT-VALUE}).")
+    private String applicationId;
+
+    @Option(names = "--processing-guarantee", defaultValue = "exactly_once_v2",
+            description = "exactly_once_v2 or at_least_once (default: ${DEFAULT-VALUE}).")
+    private String processingGuarantee;
+
+    @Option(names = "--stream-threads", defaultValue = "2", description = "Stream threads (default: ${DEFAULT-VALUE}).")
+    private int streamThreads;
+
+    @Option(names = "--commit-interval", defaultValue = "200ms", converter = DurationConverter.class,
+            description = "How often state and offsets are committed; under exactly-once, also how long before counts are visible (default: ${DEFAULT-VALUE}).")
+    private Duration commitInterval;
+
+    @Option(names = "--dedup-retention", defaultValue = "7d", converter = DurationConverter.class,
+            description = "A repeated update_id within this time is counted once (default: ${DEFAULT-VALUE}).")
+    private Duration dedupRetention;
+
+    @Option(names = "--rocksdb-memory", defaultValue = "256MiB", converter = ByteSizeConverter.class,
+            description = "Off-heap memory shared by all RocksDB stores: block cache, index, filters and write buffers (default: ${DEFAULT-VALUE}).")
+    private long rocksdbMemory;
+
+    @Option(names = "--rocksdb-write-buffers", defaultValue = "64MiB", converter = ByteSizeConverter.class,
+            description = "The part of --rocksdb-memory that memtables may take (default: ${DEFAULT-VALUE}).")
+    private long rocksdbWriteBuffers;
+
+    @Option(names = "--record-cache", defaultValue = "64MiB", converter = ByteSizeConverter.class,
+            description = "Kafka Streams record cache (on heap), which folds repeated updates of a URL between commits (default: ${DEFAULT-VALUE}).")
+    private long recordCache;
+
+    @Option(names = "--cache-max-age", defaultValue = "10s", converter = DurationConverter.class,
+            description = "Cache-Control max-age of GET answers (default: ${DEFAULT-VALUE}).")
+    private Duration cacheMaxAge;
+
+    @Option(names = "--max-request-bytes", defaultValue = "8MiB", converter = ByteSizeConverter.class,
+            description = "Largest HTTP request body (default: ${DEFAULT-VALUE}).")
+    private long maxRequestBytes;
+
+    @Option(names = "--max-batch-events", defaultValue = "10000",
+            description = "Most events in one POST to /v1/events/* (default: ${DEFAULT-VALUE}).")
+    private int maxBatchEvents;
+
+    @Option(names = "--publish-timeout", defaultValue = "30s", converter = DurationConverter.class,
+            description = "How long a POST of events waits for Kafka's acknowledgement (default: ${DEFAULT-VALUE}).")
+    private Duration publishTimeout;
+
+    @Option(names = "--embedded-kafka-port", defaultValue = "9092",
+            description = "Port of the embedded default's broker (default: ${DEFAULT-VALUE}).")
+    private int embeddedKafkaPort;
+
+    @Option(names = "--embedded-controller-port", defaultValue = "9093",
+            description = "KRaft controller port of the embedded default's broker (default: ${DEFAULT-VALUE}).")
+    private int embeddedControllerPort;
+
+    @Option(names = "--topics-dir", paramLabel = "DIR",
+            description = "Topic definitions to create missing topics from (default: those the jar carries, the same as topics/).")
+    private Path topicsDir;
+
+    public Path dataDir() {
+        return dataDir;
+    }
+
+    public Path stateDir() {
+        return stateDir != null ? stateDir : dataDir.resolve("state");
+    }
+
+    public String httpHost() {
+        return httpHost;
+    }
+
+    public int httpPort() {
+        return httpPort;
+    }
+
+    public String applicationServer() {
+        return applicationServer != null ? applicationServer : "localhost:" + httpPort;
+    }
+
+    public String applicationId() {
+        return applicationId;
+    }
+
+    public String processingGuarantee() {
+        return processingGuarantee;
+    }
+
+    public int streamThreads() {
+        return streamThreads;
+    }
+
+    public Duration commitInterval() {
+        return commitInterval;
+    }
+
+    public Duration dedupRetention() {
+        return dedupRetention;
+    }
+
+    public long rocksdbMemory() {
+        return rocksdbMemory;
+    }
+
+    public long rocksdbWriteBuffers() {
+        return rocksdbWriteBuffers;
+    }
+
+    public long recordCache() {
+        return recordCache;
+    }
+
+    public Duration cacheMaxAge() {
+        return cacheMaxAge;
+    }
+
+    public long maxRequestBytes() {
+        return maxRequestBytes;
+    }
+
+    public int maxBatchEvents() {
+        return maxBatchEvents;
+    }
+
+    public Duration publishTimeout() {
+        return publishTimeout;
+    }
+
+    public int embeddedKafkaPort() {
+        return embeddedKafkaPort;
+    }
+
+    public int embeddedControllerPort() {
+        return embeddedControllerPort;
+    }
+
+    public Optional<Path> topicsDir() {
+        return Optional.ofNullable(topicsDir);
+    }
+
+    /** Checks what picocli's types cannot; throws a ParameterException naming the option. */
+    public void validate() {
+        require(httpPort >= 0 && httpPort <= 65535, "--http-port must be 0..65535");
+        require(processingGuarantee.equals("exactly_once_v2") || processingGuarantee.equals("at_least_once"),
+                "--processing-guarantee must be exactly_once_v2 or at_least_once");
+        require(streamThreads >= 1, "--stream-threads must be at least 1");
+        require(!commitInterval.isNegative() && !commitInterval.isZero(), "--commit-interval must be positive");
+        require(dedupRetention.toMillis() >= 1000, "--dedup-retention must be at least 1s");
+        require(rocksdbWriteBuffers > 0 && rocksdbWriteBuffers <= rocksdbMemory,
+                "--rocksdb-write-buffers must be positive and at most --rocksdb-memory");
+        require(maxRequestBytes >= 1024, "--max-request-bytes must be at least 1KiB");
+        require(maxBatchEvents >= 1, "--max-batch-events must be at least 1");
+        require(applicationServer().matches("[^:\\s]+:\\d+"), "--application-server must be HOST:PORT");
+    }
+
+    private void require(boolean condition, String message) {
+        if (!condition) {
+            throw new ParameterException(spec.commandLine(), message);
+        }
+    }
+}

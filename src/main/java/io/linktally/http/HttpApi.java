@@ -1,0 +1,103 @@
+package io.linktally.http;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.PropertyNamingStrategies;
+import io.linktally.events.EventPublisher;
+import io.linktally.query.CountLookup;
+import io.linktally.query.Readiness;
+import io.linktally.query.StoreUnavailableException;
+import io.javalin.Javalin;
+import io.javalin.http.Context;
+import io.javalin.http.HttpResponseException;
+import io.javalin.json.JavalinJackson;
+import java.time.Clock;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** The HTTP API of SPEC: routes, headers and error mapping, in one unstarted {@link Javalin}. */
+public final class HttpApi {
+    private static final Logger LOG = LoggerFactory.getLogger(HttpApi.class);
+    /** Room for an 8 KiB URL, percent-encoded, in a query string; the URL's own limit answers in JSON. */
+    private static final int MAX_REQUEST_HEADER_BYTES = 64 * 1024;
+
+    private HttpApi() {
+    }
+
+    public static Javalin create(CountLookup counts, Readiness readiness, EventPublisher publisher, HttpSettings settings) {
+        return create(counts, readiness, publisher, settings, Clock.systemUTC());
+    }
+
+    static Javalin create(CountLookup counts, Readiness readiness, EventPublisher publisher, HttpSettings settings, Clock clock) {
+        ObjectMapper json = new ObjectMapper().setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE);
+        CountHandlers countHandlers = new CountHandlers(counts, json, settings.maxBatchUrls());
+        EventHandlers eventHandlers = new EventHandlers(publisher, settings, clock);
+        HealthHandlers health = new HealthHandlers(readiness);
+        String cacheControl = "public, max-age=" + settings.cacheMaxAge().toSeconds();
+
+        return Javalin.create(config -> {
+            config.jsonMapper(new JavalinJackson(json, false));
+            config.http.maxRequestSize = settings.maxRequestBytes();
+            config.http.prefer405over404 = true;
+            config.startup.showJavalinBanner = false;
+            config.jetty.modifyHttpConfiguration(http -> http.setRequestHeaderSize(MAX_REQUEST_HEADER_BYTES));
+
+            config.routes.before(ctx -> {
+                ctx.header("Access-Control-Allow-Origin", "*");
+                ctx.header("Cache-Control", "no-store");
+            });
+            for (String path : List.of("/v1/counts", "/1/links/shares.json", "/v1/events/link-created")) {
+                config.routes.options(path, HttpApi::preflight);
+            }
+
+            config.routes.get("/v1/counts", cached(cacheControl, countHandlers::getCount));
+            config.routes.post("/v1/counts", countHandlers::postCounts);
+            config.routes.get("/1/links/shares.json", cached(cacheControl, countHandlers::bufferShares));
+            config.routes.post("/v1/events/link-created", eventHandlers::postLinkCreated);
+            config.routes.get("/healthz", health::healthz);
+            config.routes.get("/readyz", health::readyz);
+
+            config.routes.exception(ApiException.class, (e, ctx) ->
+                    ctx.status(e.status()).json(new ErrorBody(e.code(), e.getMessage())));
+            config.routes.exception(EventHandlers.LineException.class, (e, ctx) ->
+                    ctx.status(400).json(new ErrorBody("invalid_event", "line " + e.line() + ": " + e.getMessage(), e.line(), null)));
+            config.routes.exception(StoreUnavailableException.class, (e, ctx) ->
+                    ctx.status(503).header("Retry-After", "1").json(new ErrorBody("not_ready", e.getMessage())));
+            config.routes.exception(EventPublisher.PublishFailedException.class, (e, ctx) -> {
+                LOG.warn("Publishing failed: {}", e.getMessage());
+                ctx.status(503).header("Retry-After", "1").json(new ErrorBody("kafka_unavailable", e.getMessage()));
+            });
+            config.routes.exception(HttpResponseException.class, (e, ctx) ->
+                    ctx.status(e.getStatus()).json(new ErrorBody(errorCode(e.getStatus()), e.getMessage())));
+            config.routes.exception(Exception.class, (e, ctx) -> {
+                LOG.error("Unexpected failure answering {} {}", ctx.method(), ctx.path(), e);
+                ctx.status(500).json(new ErrorBody("internal_error", "the server failed to answer; see its log"));
+            });
+            config.routes.error(404, ctx -> ctx.json(new ErrorBody("not_found", "no such resource: " + ctx.path())));
+            config.routes.error(405, ctx -> ctx.json(new ErrorBody("method_not_allowed", ctx.method() + " is not allowed on " + ctx.path())));
+        });
+    }
+
+    private static io.javalin.http.Handler cached(String cacheControl, io.javalin.http.Handler handler) {
+        return ctx -> {
+            handler.handle(ctx);
+            ctx.header("Cache-Control", cacheControl);
+        };
+    }
+
+    private static void preflight(Context ctx) {
+        ctx.header("Access-Control-Allow-Methods", "GET, POST, OPTIONS");
+        ctx.header("Access-Control-Allow-Headers", "Content-Type, Authorization");
+        ctx.header("Access-Control-Max-Age", "86400");
+        ctx.status(204);
+    }
+
+    private static String errorCode(int status) {
+        return switch (status) {
+            case 413 -> "request_too_large";
+            case 415 -> "unsupported_media_type";
+            case 400 -> "bad_request";
+            default -> "http_" + status;
+        };
+    }
+}

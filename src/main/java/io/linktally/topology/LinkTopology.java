@@ -1,0 +1,80 @@
+package io.linktally.topology;
+
+import io.linktally.events.LinkCreatedDeserializer;
+import io.linktally.events.Topics;
+import java.time.Duration;
+import java.util.Map;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.StreamsBuilder;
+import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.kstream.Consumed;
+import org.apache.kafka.streams.kstream.Named;
+import org.apache.kafka.streams.kstream.Repartitioned;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.apache.kafka.streams.state.StoreBuilder;
+import org.apache.kafka.streams.state.Stores;
+import org.apache.kafka.streams.state.WindowStore;
+import org.apache.kafka.common.utils.Bytes;
+
+/**
+ * links.created → validate and canonicalise → repartition by canonical URL → dedup and count.
+ * One repartition only: dedup keys include the URL, so they need no partitioning of their own.
+ */
+public final class LinkTopology {
+    private LinkTopology() {
+    }
+
+    public static Topology build(Duration dedupRetention) {
+        if (dedupRetention.toMillis() < 2) {
+            throw new IllegalArgumentException("dedup retention must be at least 2 ms, got " + dedupRetention);
+        }
+        StreamsBuilder builder = new StreamsBuilder();
+        builder.addStateStore(dedupStore(dedupRetention));
+        builder.addStateStore(countsStore());
+
+        builder.stream(Topics.LINKS_CREATED,
+                        Consumed.with(Serdes.ByteArray(), LinkCreatedDeserializer.readOnlySerde())
+                                .withName(TopologyNames.LINKS_CREATED_SOURCE))
+                .map((key, event) -> KeyValue.pair(event.canonicalUrl(), CountableEvent.share(event.updateId())),
+                        Named.as(TopologyNames.SHARES_BY_URL))
+                .repartition(Repartitioned.<String, CountableEvent>as(TopologyNames.BY_URL_REPARTITION)
+                        .withKeySerde(Serdes.String())
+                        .withValueSerde(CountableEvent.SERDE))
+                .process(() -> new DedupAndCountProcessor(dedupRetention), Named.as(TopologyNames.DEDUP_AND_COUNT),
+                        TopologyNames.DEDUP_STORE, TopologyNames.COUNTS_STORE);
+        return builder.build();
+    }
+
+    /**
+     * The Streams settings this topology's behaviour rests on: malformed records dead-lettered,
+     * never fatal, and every store within the shared memory bound.
+     */
+    public static Map<String, Object> requiredConfig(RocksDbMemory memory) {
+        return Map.of(
+                StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG, DeadLetterHandler.class,
+                StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG, DeadLetterHandler.class,
+                StreamsConfig.PROCESSING_EXCEPTION_HANDLER_GLOBAL_ENABLED_CONFIG, true,
+                StreamsConfig.ROCKSDB_CONFIG_SETTER_CLASS_CONFIG, BoundedRocksDbConfig.class,
+                BoundedRocksDbConfig.MEMORY_CONFIG, memory);
+    }
+
+    private static StoreBuilder<WindowStore<Bytes, byte[]>> dedupStore(Duration retention) {
+        // Every id is new, so a record cache would only copy bytes; the changelog is what matters.
+        return Stores.windowStoreBuilder(
+                        Stores.persistentWindowStore(TopologyNames.DEDUP_STORE,
+                                DedupAndCountProcessor.storeRetention(retention),
+                                DedupAndCountProcessor.bucketWidth(retention), false),
+                        Serdes.Bytes(), Serdes.ByteArray())
+                .withCachingDisabled();
+    }
+
+    private static StoreBuilder<KeyValueStore<String, LinkCounts>> countsStore() {
+        // Cached: a popular URL's many increments within a commit interval reach RocksDB and the
+        // changelog as one write.
+        return Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(TopologyNames.COUNTS_STORE),
+                        Serdes.String(), LinkCounts.SERDE)
+                .withCachingEnabled();
+    }
+}

@@ -1,0 +1,40 @@
+package io.linktally.topology;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Pins the topology's shape. A renamed store or repartition silently orphans its changelog or
+ * repartition topic on a running cluster: if this test fails, the change needs a migration plan.
+ */
+class TopologyNamesTest {
+    @Test
+    void storesRepartitionsAndProcessorsKeepTheirNames() {
+        String description = LinkTopology.build(Duration.ofDays(7)).describe().toString();
+
+        assertThat(description).isEqualTo("""
+                Topologies:
+                   Sub-topology: 0
+                    Source: links-created-source (topics: [links.created])
+                      --> shares-by-url
+                    Processor: shares-by-url (stores: [])
+                      --> events-by-url-repartition-filter
+                      <-- links-created-source
+                    Processor: events-by-url-repartition-filter (stores: [])
+                      --> events-by-url-repartition-sink
+                      <-- shares-by-url
+                    Sink: events-by-url-repartition-sink (topic: events-by-url-repartition)
+                      <-- events-by-url-repartition-filter
+
+                  Sub-topology: 1
+                    Source: events-by-url-repartition-source (topics: [events-by-url-repartition])
+                      --> dedup-and-count
+                    Processor: dedup-and-count (stores: [event-dedup, link-counts])
+                      --> none
+                      <-- events-by-url-repartition-source
+
+                """);
+    }
+}
