@@ -19,13 +19,17 @@ public final class ByteSizeConverter implements CommandLine.ITypeConverter<Long>
         if (!m.matches()) {
             throw new CommandLine.TypeConversionException("'" + value + "' is not a size (e.g. 512, 64KiB, 256MiB, 1GiB)");
         }
-        long n = Long.parseLong(m.group(1));
         String unit = m.group(2) == null ? "b" : m.group(2);
-        return switch (unit.charAt(0)) {
-            case 'k' -> n << 10;
-            case 'm' -> n << 20;
-            case 'g' -> n << 30;
-            default -> n;
+        long multiplier = switch (unit.charAt(0)) {
+            case 'k' -> 1L << 10;
+            case 'm' -> 1L << 20;
+            case 'g' -> 1L << 30;
+            default -> 1L;
         };
+        try {
+            return Math.multiplyExact(Long.parseLong(m.group(1)), multiplier);
+        } catch (ArithmeticException | NumberFormatException e) {
+            throw new CommandLine.TypeConversionException("'" + value + "' is too large a size");
+        }
     }
 }

@@ -55,7 +55,7 @@ final class CountHandlers {
     private List<String> requestedUrls(Context ctx) {
         JsonNode body;
         try {
-            body = json.readTree(ctx.bodyInputStream());
+            body = json.readTree(ctx.bodyAsBytes());
         } catch (IOException e) {
             throw ApiException.badRequest("invalid_json", "body must be JSON like {\"urls\": [\"https://...\"]}");
         }

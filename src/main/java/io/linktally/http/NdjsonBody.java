@@ -16,15 +16,19 @@ final class NdjsonBody {
     }
 
     static List<Line> split(byte[] body, int maxEvents) {
+        byte[] firstLine = trim(firstNonBlankLine(body));
+        if (firstLine.length == 0) {
+            throw ApiException.badRequest("empty_body", "the body holds no event");
+        }
+        if (firstLine[0] == '{' && firstLine[firstLine.length - 1] != '}') {
+            return List.of(new Line(1, trim(body)));
+        }
         List<Line> lines = new ArrayList<>();
         int start = 0;
         int number = 1;
         for (int i = 0; i <= body.length; i++) {
             if (i == body.length || body[i] == '\n') {
-                int end = i;
-                if (end > start && body[end - 1] == '\r') {
-                    end--;
-                }
+                int end = i > start && body[i - 1] == '\r' ? i - 1 : i;
                 if (!blank(body, start, end)) {
                     if (lines.size() == maxEvents) {
                         throw new ApiException(413, "too_many_events", "more than " + maxEvents + " events in one request");
@@ -35,13 +39,20 @@ final class NdjsonBody {
                 number++;
             }
         }
-        if (lines.isEmpty()) {
-            throw ApiException.badRequest("empty_body", "the body holds no event");
-        }
-        if (lines.size() > 1 && startsWithBrace(lines.get(0).bytes()) && !endsWithBrace(lines.get(0).bytes())) {
-            return List.of(new Line(1, trim(body)));
-        }
         return lines;
+    }
+
+    private static byte[] firstNonBlankLine(byte[] body) {
+        int start = 0;
+        for (int i = 0; i <= body.length; i++) {
+            if (i == body.length || body[i] == '\n') {
+                if (!blank(body, start, i)) {
+                    return Arrays.copyOfRange(body, start, i);
+                }
+                start = i + 1;
+            }
+        }
+        return new byte[0];
     }
 
     private static boolean blank(byte[] bytes, int from, int to) {
@@ -55,16 +66,6 @@ final class NdjsonBody {
 
     private static boolean isSpace(byte b) {
         return b == ' ' || b == '\t' || b == '\r' || b == '\n';
-    }
-
-    private static boolean startsWithBrace(byte[] line) {
-        byte[] t = trim(line);
-        return t.length > 0 && t[0] == '{';
-    }
-
-    private static boolean endsWithBrace(byte[] line) {
-        byte[] t = trim(line);
-        return t.length > 0 && t[t.length - 1] == '}';
     }
 
     private static byte[] trim(byte[] bytes) {
