@@ -46,6 +46,10 @@ public final class ServeOptions {
             description = "How often state and offsets are committed; under exactly-once, also how long before counts are visible (default: ${DEFAULT-VALUE}).")
     private Duration commitInterval;
 
+    @Option(names = "--session-timeout", defaultValue = "10s", converter = DurationConverter.class,
+            description = "How long the group waits for a silent instance before moving its partitions to others (default: ${DEFAULT-VALUE}).")
+    private Duration sessionTimeout;
+
     @Option(names = "--dedup-retention", defaultValue = "7d", converter = DurationConverter.class,
             description = "A repeated update_id within this time is counted once (default: ${DEFAULT-VALUE}).")
     private Duration dedupRetention;
@@ -126,6 +130,10 @@ public final class ServeOptions {
         return commitInterval;
     }
 
+    public Duration sessionTimeout() {
+        return sessionTimeout;
+    }
+
     public Duration dedupRetention() {
         return dedupRetention;
     }
@@ -177,6 +185,7 @@ public final class ServeOptions {
                 "--processing-guarantee must be exactly_once_v2 or at_least_once");
         require(streamThreads >= 1, "--stream-threads must be at least 1");
         require(!commitInterval.isNegative() && !commitInterval.isZero(), "--commit-interval must be positive");
+        require(sessionTimeout.toMillis() >= 2000, "--session-timeout must be at least 2s");
         require(dedupRetention.toMillis() >= 1000, "--dedup-retention must be at least 1s");
         require(rocksdbWriteBuffers > 0 && rocksdbWriteBuffers <= rocksdbMemory,
                 "--rocksdb-write-buffers must be positive and at most --rocksdb-memory");
