@@ -121,9 +121,9 @@ final class ServeProcess implements AutoCloseable {
     }
 
     @Override
-    public void close() throws InterruptedException {
+    public void close() {
         if (isAlive()) {
-            kill();
+            process.destroyForcibly();
         }
     }
 }
