@@ -20,11 +20,20 @@ public final class Main implements Runnable {
     static CommandLine commandLine() {
         CommandLine cli = new CommandLine(new Main());
         cli.setDefaultValueProvider(new EnvironmentDefaults(System.getenv()));
+        cli.setParameterExceptionHandler((exception, args) -> {
+            CommandLine command = exception.getCommandLine();
+            command.getErr().println(prefix(command) + ": " + oneLine(exception) + " (see --help)");
+            return command.getCommandSpec().exitCodeOnInvalidInput();
+        });
         cli.setExecutionExceptionHandler((exception, command, parseResult) -> {
-            command.getErr().println("linktally " + command.getCommandName() + ": " + oneLine(exception));
+            command.getErr().println(prefix(command) + ": " + oneLine(exception));
             return 1;
         });
         return cli;
+    }
+
+    private static String prefix(CommandLine command) {
+        return command.getParent() == null ? "linktally" : "linktally " + command.getCommandName();
     }
 
     private static String oneLine(Throwable exception) {
