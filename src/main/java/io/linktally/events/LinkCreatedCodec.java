@@ -5,7 +5,6 @@ import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
-import com.fasterxml.jackson.core.StreamReadFeature;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.CharBuffer;
@@ -25,9 +24,12 @@ public final class LinkCreatedCodec {
     public static final int MAX_URL_BYTES = 8 * 1024;
     public static final int MAX_ID_CHARS = 256;
 
-    private static final JsonFactory JSON = JsonFactory.builder()
-            .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
-            .build();
+    // Duplicates of our own fields are caught below; Jackson's detector allocates a set per event.
+    private static final JsonFactory JSON = JsonFactory.builder().build();
+    private static final int URL = 1;
+    private static final int UPDATE_ID = 2;
+    private static final int CREATED_AT = 4;
+    private static final int PROFILE_ID = 8;
     private static final String REDACTED_SOURCE = "Source: REDACTED (`StreamReadFeature.INCLUDE_SOURCE_IN_LOCATION` disabled); ";
     private static final long MAX_EPOCH_SECONDS = Instant.parse("9999-12-31T23:59:59Z").getEpochSecond();
 
@@ -41,8 +43,8 @@ public final class LinkCreatedCodec {
         if (bytes.length > MAX_EVENT_BYTES) {
             throw new InvalidEventException("event is " + bytes.length + " bytes, more than " + MAX_EVENT_BYTES);
         }
-        CharBuffer text = strictUtf8(bytes);
-        try (JsonParser parser = JSON.createParser(text.array(), text.arrayOffset(), text.remaining())) {
+        requireUtf8(bytes);
+        try (JsonParser parser = JSON.createParser(bytes)) {
             LinkCreated event = readObject(parser);
             if (parser.nextToken() != null) {
                 throw new InvalidEventException("unexpected content after the JSON object");
@@ -63,14 +65,27 @@ public final class LinkCreatedCodec {
         String updateId = null;
         Instant createdAt = null;
         String profileId = null;
+        int seen = 0;
         while (parser.nextToken() == JsonToken.FIELD_NAME) {
             String field = parser.currentName();
             JsonToken value = parser.nextToken();
             switch (field) {
-                case "url" -> url = requiredUrl(parser, value);
-                case "update_id" -> updateId = identifier(parser, value, "update_id");
-                case "created_at" -> createdAt = instant(parser, value, "created_at");
-                case "profile_id" -> profileId = value == JsonToken.VALUE_NULL ? null : identifier(parser, value, "profile_id");
+                case "url" -> {
+                    seen = once(seen, URL, field);
+                    url = requiredUrl(parser, value);
+                }
+                case "update_id" -> {
+                    seen = once(seen, UPDATE_ID, field);
+                    updateId = identifier(parser, value, "update_id");
+                }
+                case "created_at" -> {
+                    seen = once(seen, CREATED_AT, field);
+                    createdAt = instant(parser, value, "created_at");
+                }
+                case "profile_id" -> {
+                    seen = once(seen, PROFILE_ID, field);
+                    profileId = value == JsonToken.VALUE_NULL ? null : identifier(parser, value, "profile_id");
+                }
                 default -> parser.skipChildren();
             }
         }
@@ -81,6 +96,13 @@ public final class LinkCreatedCodec {
             throw new InvalidEventException("field 'update_id' is required");
         }
         return new LinkCreated(url, canonical(url), updateId, createdAt, profileId);
+    }
+
+    private static int once(int seen, int field, String name) {
+        if ((seen & field) != 0) {
+            throw new InvalidEventException("invalid JSON: duplicate field '" + name + "'");
+        }
+        return seen | field;
     }
 
     private static String requiredUrl(JsonParser parser, JsonToken token) throws IOException {
@@ -158,7 +180,24 @@ public final class LinkCreatedCodec {
         throw new InvalidEventException("field '" + field + "' is out of range: " + abbreviate(digits));
     }
 
-    static CharBuffer strictUtf8(byte[] bytes) {
+    /**
+     * Strict UTF-8, and no NUL byte: JSON never holds one unescaped, and without one the parser
+     * cannot mistake the bytes for UTF-16 or UTF-32. Most events are ASCII and take one pass.
+     */
+    static void requireUtf8(byte[] bytes) {
+        boolean ascii = true;
+        for (byte b : bytes) {
+            if (b == 0) {
+                throw new InvalidEventException("event contains a NUL byte");
+            }
+            ascii &= b > 0;
+        }
+        if (!ascii) {
+            strictUtf8(bytes);
+        }
+    }
+
+    private static CharBuffer strictUtf8(byte[] bytes) {
         CharsetDecoder decoder = StandardCharsets.UTF_8.newDecoder()
                 .onMalformedInput(CodingErrorAction.REPORT)
                 .onUnmappableCharacter(CodingErrorAction.REPORT);

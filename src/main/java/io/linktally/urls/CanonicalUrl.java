@@ -215,13 +215,18 @@ public final class CanonicalUrl {
         if (rawHost.startsWith("[")) {
             return canonicalIpv6(rawHost);
         }
-        String decoded = percentDecodeHost(rawHost);
         String ascii;
-        try {
-            // IDN also folds full-width letters and ideographic full stops, so it runs before any checks
-            ascii = IDN.toASCII(decoded).toLowerCase(Locale.ROOT);
-        } catch (IllegalArgumentException e) {
-            throw new InvalidUrlException("url has an invalid host");
+        if (isLdhOrDot(rawHost)) {
+            // IDN maps such a host to itself, and the checks below reject what it would refuse
+            ascii = rawHost.toLowerCase(Locale.ROOT);
+        } else {
+            String decoded = percentDecodeHost(rawHost);
+            try {
+                // IDN also folds full-width letters and ideographic full stops, so it runs before any checks
+                ascii = IDN.toASCII(decoded).toLowerCase(Locale.ROOT);
+            } catch (IllegalArgumentException e) {
+                throw new InvalidUrlException("url has an invalid host");
+            }
         }
         if (ascii.endsWith(".")) {
             ascii = ascii.substring(0, ascii.length() - 1);
@@ -270,19 +275,29 @@ public final class CanonicalUrl {
         }
     }
 
-    private static boolean isDnsLikeName(String host) {
-        if (host.isEmpty()) {
-            return false;
-        }
-        for (String label : host.split("\\.", -1)) {
-            if (label.isEmpty() || label.length() > MAX_LABEL_LENGTH) {
+    private static boolean isLdhOrDot(String host) {
+        for (int i = 0; i < host.length(); i++) {
+            char c = host.charAt(i);
+            if (!(isAsciiAlpha(c) || isAsciiDigit(c) || c == '-' || c == '.')) {
                 return false;
             }
-            for (int i = 0; i < label.length(); i++) {
-                char c = label.charAt(i);
-                if (!(isAsciiAlpha(c) || isAsciiDigit(c) || c == '-')) {
+        }
+        return true;
+    }
+
+    /** Labels of letters, digits and hyphens, each 1 to 63 characters, between single dots. */
+    private static boolean isDnsLikeName(String host) {
+        if (host.isEmpty() || !isLdhOrDot(host)) {
+            return false;
+        }
+        int labelStart = 0;
+        for (int i = 0; i <= host.length(); i++) {
+            if (i == host.length() || host.charAt(i) == '.') {
+                int length = i - labelStart;
+                if (length == 0 || length > MAX_LABEL_LENGTH) {
                     return false;
                 }
+                labelStart = i + 1;
             }
         }
         return true;
@@ -290,6 +305,9 @@ public final class CanonicalUrl {
 
     /** Four all-digit labels cannot be a DNS name (no numeric TLDs), so they must be a real IPv4 address. */
     private static boolean looksLikeIpv4(String host) {
+        if (host.isEmpty() || !isAsciiDigit(host.charAt(host.length() - 1))) {
+            return false;
+        }
         String[] labels = host.split("\\.", -1);
         if (labels.length != 4) {
             return false;
@@ -413,6 +431,9 @@ public final class CanonicalUrl {
     }
 
     private static String canonicalQuery(String rawQuery) {
+        if (rawQuery.isEmpty()) {
+            return rawQuery;
+        }
         List<String> kept = new ArrayList<>();
         for (String parameter : rawQuery.split("&", -1)) {
             if (parameter.isEmpty()) {
@@ -458,6 +479,9 @@ public final class CanonicalUrl {
      * {@code extraAllowed} adds the component's own delimiters to pchar.
      */
     private static String normalizeEscapes(String s, String extraAllowed) {
+        if (isAlreadyNormal(s, extraAllowed)) {
+            return s;
+        }
         StringBuilder out = new StringBuilder(s.length() + 8);
         for (int i = 0; i < s.length(); ) {
             char c = s.charAt(i);
@@ -488,8 +512,21 @@ public final class CanonicalUrl {
         return out.toString();
     }
 
+    private static boolean isAlreadyNormal(String s, String extraAllowed) {
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (c == '%' || !(isPchar(c) || extraAllowed.indexOf(c) >= 0)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     /** RFC 3986 section 5.2.4, walking an index rather than re-slicing the remaining input. */
     private static String removeDotSegments(String path) {
+        if (!path.startsWith(".") && !path.contains("/.")) {
+            return path;
+        }
         StringBuilder out = new StringBuilder(path.length());
         int i = 0;
         int n = path.length();

@@ -228,8 +228,24 @@ class LinkCreatedCodecTest {
                 .hasMessage("field 'url' is longer than 8192 bytes");
     }
 
+    @Test
+    void ignoresADuplicatedUnknownFieldLikeAnyUnknownField() {
+        LinkCreated event = decode("{\"url\": \"https://buffer.com\", \"update_id\": \"1\", \"text\": \"a\", \"text\": \"b\"}");
+
+        assertThat(event.updateId()).isEqualTo("1");
+    }
+
+    @Test
+    void rejectsANulByte() {
+        byte[] bytes = "{\"url\": \"https://buffer.com\", \"update_id\": \"1\"}\u0000".getBytes(StandardCharsets.UTF_8);
+
+        assertThatThrownBy(() -> new LinkCreatedCodec().decode(bytes))
+                .isInstanceOf(InvalidEventException.class)
+                .hasMessage("event contains a NUL byte");
+    }
+
     @ParameterizedTest(name = "{0}")
-    @ValueSource(strings = {"url", "update_id", "created_at", "profile_id", "text"})
+    @ValueSource(strings = {"url", "update_id", "created_at", "profile_id"})
     void rejectsDuplicateFields(String field) {
         String json = "{\"url\": \"https://buffer.com\", \"update_id\": \"1\", \"created_at\": 1, \"profile_id\": \"2\", \"text\": \"t\", \""
                 + field + "\": \"3\"}";
