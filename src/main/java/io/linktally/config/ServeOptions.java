@@ -42,7 +42,7 @@ public final class ServeOptions {
     @Option(names = "--stream-threads", defaultValue = "2", description = "Stream threads (default: ${DEFAULT-VALUE}).")
     private int streamThreads;
 
-    @Option(names = "--commit-interval", defaultValue = "200ms", converter = DurationConverter.class,
+    @Option(names = "--commit-interval", defaultValue = "500ms", converter = DurationConverter.class,
             description = "How often state and offsets are committed; under exactly-once, also how long before counts are visible (default: ${DEFAULT-VALUE}).")
     private Duration commitInterval;
 

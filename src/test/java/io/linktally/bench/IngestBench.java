@@ -43,7 +43,7 @@ public final class IngestBench {
         long events = Long.parseLong(opts.getOrDefault("events", "1000000"));
         int urls = Integer.parseInt(opts.getOrDefault("urls", "100000"));
         String threads = opts.getOrDefault("stream-threads", "2");
-        String commit = opts.getOrDefault("commit-interval", "200ms");
+        String commit = opts.getOrDefault("commit-interval", "500ms");
         String guarantee = opts.getOrDefault("processing-guarantee", "exactly_once_v2");
         String extra = opts.getOrDefault("serve-args", "");
         Path jar = Path.of(opts.getOrDefault("jar", "target/linktally.jar")).toAbsolutePath();

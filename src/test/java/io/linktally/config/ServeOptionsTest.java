@@ -48,7 +48,7 @@ class ServeOptionsTest {
         assertThat(options.applicationId()).isEqualTo("linktally");
         assertThat(options.processingGuarantee()).isEqualTo("exactly_once_v2");
         assertThat(options.streamThreads()).isEqualTo(2);
-        assertThat(options.commitInterval()).isEqualTo(Duration.ofMillis(200));
+        assertThat(options.commitInterval()).isEqualTo(Duration.ofMillis(500));
         assertThat(options.dedupRetention()).isEqualTo(Duration.ofDays(7));
         assertThat(options.rocksdbMemory()).isEqualTo(256L << 20);
         assertThat(options.rocksdbWriteBuffers()).isEqualTo(64L << 20);

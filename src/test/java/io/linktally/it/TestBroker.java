@@ -22,13 +22,17 @@ final class TestBroker implements AutoCloseable {
     }
 
     static TestBroker start() {
+        TestBroker broker = startEmpty();
+        try (Admin admin = KafkaClients.admin(broker.bootstrapServers())) {
+            new TopicAdmin(admin).ensure(TopicDefinition.bundled(Topics.ALL));
+        }
+        return broker;
+    }
+
+    static TestBroker startEmpty() {
         try {
             Path dir = Files.createTempDirectory(Path.of("target"), "it-broker-");
-            SingleNodeBroker broker = SingleNodeBroker.start(dir, "localhost", FreePorts.next(), FreePorts.next());
-            try (Admin admin = KafkaClients.admin(broker.bootstrapServers())) {
-                new TopicAdmin(admin).ensure(TopicDefinition.bundled(Topics.ALL));
-            }
-            return new TestBroker(broker, dir);
+            return new TestBroker(SingleNodeBroker.start(dir, "localhost", FreePorts.next(), FreePorts.next()), dir);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

@@ -1,0 +1,169 @@
+package io.linktally.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.linktally.events.Topics;
+import io.linktally.kafka.KafkaClients;
+import io.linktally.kafka.SingleNodeBroker;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Properties;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.junit.jupiter.api.Test;
+
+/** The commands as a user runs them: the packaged jar, its output and its exit status. */
+class CommandsIT {
+    private static final Path JAR = Path.of(System.getProperty("linktally.jar", "target/linktally.jar"));
+
+    record Run(int exit, String out, String err) {
+    }
+
+    @Test
+    void brokerIsFormattedOnFirstStartAndReusedOnTheNext() throws Exception {
+        Path dir = Files.createTempDirectory(Path.of("target"), "it-broker-reuse-");
+        int port = FreePorts.next();
+        int controller = FreePorts.next();
+        try (SingleNodeBroker broker = SingleNodeBroker.start(dir, "localhost", port, controller);
+             Admin admin = KafkaClients.admin(broker.bootstrapServers())) {
+            admin.createTopics(List.of(new NewTopic("kept", 2, (short) 1))).all().get(30, TimeUnit.SECONDS);
+        }
+        String clusterId = Files.readString(dir.resolve("kafka/meta.properties"));
+        try (SingleNodeBroker broker = SingleNodeBroker.start(dir, "localhost", port, controller);
+             Admin admin = KafkaClients.admin(broker.bootstrapServers())) {
+            assertThat(admin.listTopics().names().get(30, TimeUnit.SECONDS)).contains("kept");
+        }
+        assertThat(Files.readString(dir.resolve("kafka/meta.properties"))).isEqualTo(clusterId);
+    }
+
+    @Test
+    void topicsCreatesWhatIsMissingAndReportsWhatDiffers() throws Exception {
+        try (TestBroker broker = TestBroker.startEmpty()) {
+            Run first = linktally("topics", "--bootstrap-servers", broker.bootstrapServers());
+            assertThat(first.exit()).isZero();
+            assertThat(first.out().lines()).containsExactlyInAnyOrder(
+                    "created  links.created", "created  links.clicked", "created  links.dead-letter");
+
+            Run again = linktally("topics", "--bootstrap-servers", broker.bootstrapServers());
+            assertThat(again.exit()).isZero();
+            assertThat(again.out().lines()).containsExactlyInAnyOrder(
+                    "ok       links.created", "ok       links.clicked", "ok       links.dead-letter");
+
+            Path dir = Files.createTempDirectory(Path.of("target"), "it-topics-");
+            Files.writeString(dir.resolve(Topics.LINKS_CREATED), "partitions=12\nreplication.factor=1\nretention.ms=1000\n");
+            Run differs = linktally("topics", "--bootstrap-servers", broker.bootstrapServers(), "--topics-dir", dir.toString());
+            assertThat(differs.exit()).isEqualTo(1);
+            assertThat(differs.out().lines()).containsExactlyInAnyOrder(
+                    "differs  links.created: partitions 6, file says 12",
+                    "differs  links.created: retention.ms=604800000, file says 1000");
+            assertThat(differs.err().strip()).isEqualTo("linktally topics: 2 setting(s) differ from the topic files");
+        }
+    }
+
+    @Test
+    void producePublishesEachLineByteForByteKeyedByUpdateId() throws Exception {
+        try (TestBroker broker = TestBroker.start()) {
+            Path file = Files.createTempFile(Path.of("target"), "events-", ".ndjson");
+            String valid = "{\"url\":\"https://buffer.com/é\",\"update_id\":\"u-1\",\"extra\":{\"kept\":true}}";
+            String invalid = "{\"url\":\"ftp://nope\"}";
+            Files.writeString(file, valid + "\r\n\n" + invalid + "\n", StandardCharsets.UTF_8);
+
+            Run run = linktally("produce", "--bootstrap-servers", broker.bootstrapServers(), "--file", file.toString());
+
+            assertThat(run.exit()).isZero();
+            assertThat(run.out().strip()).isEqualTo(
+                    "published 2 events to links.created (1 are not valid link-created events and will be dead-lettered)");
+            List<ConsumerRecord<byte[], byte[]>> records = readAll(broker.bootstrapServers(), 2);
+            assertThat(records).hasSize(2);
+            ConsumerRecord<byte[], byte[]> keyed = records.stream().filter(r -> r.key() != null).findFirst().orElseThrow();
+            assertThat(keyed.key()).isEqualTo("u-1".getBytes(StandardCharsets.UTF_8));
+            assertThat(keyed.value()).isEqualTo(valid.getBytes(StandardCharsets.UTF_8));
+            ConsumerRecord<byte[], byte[]> unkeyed = records.stream().filter(r -> r.key() == null).findFirst().orElseThrow();
+            assertThat(unkeyed.value()).isEqualTo(invalid.getBytes(StandardCharsets.UTF_8));
+        }
+    }
+
+    @Test
+    void serveWithoutBootstrapServersRunsTheEmbeddedDefault() throws Exception {
+        Path data = Files.createTempDirectory(Path.of("target"), "it-embedded-");
+        int httpPort = FreePorts.next();
+        Path log = Path.of("target", "it-logs", "embedded.log");
+        Files.createDirectories(log.getParent());
+        Process serve = new ProcessBuilder(java(), "-Xmx384m", "-jar", JAR.toString(), "serve",
+                "--data-dir", data.toString(), "--http-host", "127.0.0.1", "--http-port", Integer.toString(httpPort),
+                "--embedded-kafka-port", Integer.toString(FreePorts.next()),
+                "--embedded-controller-port", Integer.toString(FreePorts.next()))
+                .redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        HttpClient http = HttpClient.newHttpClient();
+        URI base = URI.create("http://127.0.0.1:" + httpPort);
+        try {
+            await("embedded serve ready").atMost(Duration.ofSeconds(90)).ignoreExceptions()
+                    .until(() -> http.send(HttpRequest.newBuilder(base.resolve("/readyz")).build(),
+                            HttpResponse.BodyHandlers.discarding()).statusCode() == 200);
+            assertThat(Files.readAllLines(log).get(0)).contains("No --bootstrap-servers: running the embedded default")
+                    .contains(data.toAbsolutePath().toString());
+
+            HttpResponse<String> posted = http.send(HttpRequest.newBuilder(base.resolve("/v1/events/link-created"))
+                    .POST(HttpRequest.BodyPublishers.ofString(
+                            "{\"url\": \"https://buffer.com\", \"created_at\": \"1480431305\", \"update_id\": \"123456\", \"profile_id\": \"654321\"}"))
+                    .build(), HttpResponse.BodyHandlers.ofString());
+            assertThat(posted.statusCode()).isEqualTo(202);
+            await("count visible").atMost(Duration.ofSeconds(30)).untilAsserted(() ->
+                    assertThat(http.send(HttpRequest.newBuilder(base.resolve("/v1/counts?url=https://www.buffer.com/")).build(),
+                            HttpResponse.BodyHandlers.ofString()).body())
+                            .isEqualTo("{\"url\":\"https://www.buffer.com/\",\"canonical_url\":\"https://buffer.com/\",\"shares\":1,\"clicks\":0}"));
+            assertThat(data.resolve("kafka/meta.properties")).exists();
+            assertThat(data.resolve("state")).isDirectory();
+        } finally {
+            serve.destroy();
+            serve.waitFor(60, TimeUnit.SECONDS);
+        }
+    }
+
+    private static Run linktally(String... args) throws IOException, InterruptedException {
+        List<String> command = new ArrayList<>(List.of(java(), "-jar", JAR.toString()));
+        command.addAll(List.of(args));
+        Path err = Files.createTempFile(Path.of("target"), "stderr-", ".txt");
+        Process process = new ProcessBuilder(command).redirectError(err.toFile()).start();
+        String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(process.waitFor(120, TimeUnit.SECONDS)).isTrue();
+        String stderr = Files.readString(err).lines().filter(l -> l.startsWith("linktally")).reduce("", (a, b) -> a + b + "\n");
+        return new Run(process.exitValue(), out, stderr);
+    }
+
+    private static String java() {
+        return Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    }
+
+    private static List<ConsumerRecord<byte[], byte[]>> readAll(String bootstrap, int count) {
+        Properties props = new Properties();
+        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        props.put(ConsumerConfig.GROUP_ID_CONFIG, "it-commands-" + System.nanoTime());
+        List<ConsumerRecord<byte[], byte[]>> records = new ArrayList<>();
+        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+            consumer.subscribe(Set.of(Topics.LINKS_CREATED));
+            await("records").atMost(Duration.ofSeconds(30)).until(() -> {
+                consumer.poll(Duration.ofMillis(200)).forEach(records::add);
+                return records.size() >= count;
+            });
+        }
+        return records;
+    }
+}
