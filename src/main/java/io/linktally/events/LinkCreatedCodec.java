@@ -21,7 +21,7 @@ import java.time.Instant;
  */
 public final class LinkCreatedCodec {
     public static final int MAX_EVENT_BYTES = 64 * 1024;
-    public static final int MAX_URL_BYTES = 8 * 1024;
+    public static final int MAX_URL_BYTES = CanonicalUrl.MAX_LENGTH;
     public static final int MAX_ID_CHARS = 256;
 
     // Duplicates of our own fields are caught below; Jackson's detector allocates a set per event.
@@ -113,9 +113,6 @@ public final class LinkCreatedCodec {
         if (url.isBlank()) {
             throw new InvalidEventException("field 'url' is empty");
         }
-        if (utf8Length(url) > MAX_URL_BYTES) {
-            throw new InvalidEventException("field 'url' is longer than " + MAX_URL_BYTES + " bytes");
-        }
         return url;
     }
 
@@ -206,24 +203,6 @@ public final class LinkCreatedCodec {
         } catch (CharacterCodingException e) {
             throw new InvalidEventException("event is not valid UTF-8", e);
         }
-    }
-
-    private static int utf8Length(String s) {
-        int bytes = 0;
-        for (int i = 0; i < s.length(); i++) {
-            char c = s.charAt(i);
-            if (c < 0x80) {
-                bytes += 1;
-            } else if (c < 0x800) {
-                bytes += 2;
-            } else if (Character.isHighSurrogate(c)) {
-                bytes += 4;
-                i++;
-            } else {
-                bytes += 3;
-            }
-        }
-        return bytes;
     }
 
     private static String abbreviate(String text) {

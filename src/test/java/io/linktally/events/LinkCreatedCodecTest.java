@@ -215,7 +215,7 @@ class LinkCreatedCodecTest {
 
         assertThatThrownBy(() -> decode("{\"url\": \"" + url + "\", \"update_id\": \"1\"}"))
                 .isInstanceOf(InvalidEventException.class)
-                .hasMessage("field 'url' is longer than 8192 bytes");
+                .hasMessage("field 'url': url is longer than 8192 bytes");
     }
 
     @Test
@@ -225,7 +225,7 @@ class LinkCreatedCodecTest {
 
         assertThatThrownBy(() -> decode("{\"url\": \"" + url + "\", \"update_id\": \"1\"}"))
                 .isInstanceOf(InvalidEventException.class)
-                .hasMessage("field 'url' is longer than 8192 bytes");
+                .hasMessage("field 'url': url is longer than 8192 bytes");
     }
 
     @Test
