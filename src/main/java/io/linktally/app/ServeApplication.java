@@ -9,7 +9,8 @@ import io.linktally.kafka.KafkaEventPublisher;
 import io.linktally.kafka.SingleNodeBroker;
 import io.linktally.kafka.TopicAdmin;
 import io.linktally.kafka.TopicDefinition;
-import io.linktally.query.LocalCountLookup;
+import io.linktally.query.RemoteCounts;
+import io.linktally.query.RoutedCountLookup;
 import io.linktally.query.StreamsReadiness;
 import io.linktally.topology.LinkTopology;
 import io.linktally.topology.RocksDbMemory;
@@ -41,6 +42,7 @@ public final class ServeApplication implements AutoCloseable {
     private final Javalin http;
     private final CountDownLatch stopped = new CountDownLatch(1);
     private volatile boolean failed;
+    private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
 
     private ServeApplication(SingleNodeBroker broker, RocksDbMemory memory, KafkaStreams streams,
                              KafkaEventPublisher publisher, Javalin http) {
@@ -72,7 +74,9 @@ public final class ServeApplication implements AutoCloseable {
         HttpSettings httpSettings = new HttpSettings(options.cacheMaxAge(), options.maxRequestBytes(),
                 options.maxBatchEvents(), HttpSettings.DEFAULT_MAX_BATCH_URLS, options.publishTimeout());
         HostInfo self = HostInfo.buildFromEndpoint(options.applicationServer());
-        Javalin http = HttpApi.create(new LocalCountLookup(streams, self), new StreamsReadiness(streams), publisher, httpSettings);
+        RoutedCountLookup lookup = new RoutedCountLookup(streams, self, new RemoteCounts(options.forwardTimeout()),
+                options.maxStandbyLag(), options.queryTimeout());
+        Javalin http = HttpApi.create(lookup, new StreamsReadiness(streams), publisher, httpSettings);
 
         ServeApplication app = new ServeApplication(broker, memory, streams, publisher, http);
         streams.setUncaughtExceptionHandler(exception -> {
@@ -106,7 +110,12 @@ public final class ServeApplication implements AutoCloseable {
         return http.port();
     }
 
-    /** Blocks until {@link #close()} or a fatal stream failure; true if it failed. */
+    /** Ends {@link #awaitStop()} so that its caller shuts down in order (SIGTERM, SIGINT). */
+    public void requestStop() {
+        stopped.countDown();
+    }
+
+    /** Blocks until {@link #requestStop()}, {@link #close()} or a fatal stream failure; true if it failed. */
     public boolean awaitStop() throws InterruptedException {
         stopped.await();
         return failed;
@@ -114,6 +123,9 @@ public final class ServeApplication implements AutoCloseable {
 
     @Override
     public void close() {
+        if (!closed.compareAndSet(false, true)) {
+            return;
+        }
         LOG.info("Stopping: HTTP first, then Kafka Streams (leaving the group), then the rest");
         http.stop();
         streams.close(CloseOptions.groupMembershipOperation(CloseOptions.GroupMembershipOperation.LEAVE_GROUP)

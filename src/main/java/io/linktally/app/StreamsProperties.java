@@ -20,6 +20,7 @@ final class StreamsProperties {
         props.put(StreamsConfig.APPLICATION_SERVER_CONFIG, options.applicationServer());
         props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, options.processingGuarantee());
         props.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, options.streamThreads());
+        props.put(StreamsConfig.NUM_STANDBY_REPLICAS_CONFIG, options.standbyReplicas());
         props.put(StreamsConfig.STATE_DIR_CONFIG, options.stateDir().toAbsolutePath().toString());
         props.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, options.commitInterval().toMillis());
         props.put(StreamsConfig.STATESTORE_CACHE_MAX_BYTES_CONFIG, options.recordCache());

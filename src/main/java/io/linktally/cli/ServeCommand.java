@@ -4,6 +4,7 @@ import io.linktally.app.ServeApplication;
 import io.linktally.config.KafkaOptions;
 import io.linktally.config.ServeOptions;
 import java.util.concurrent.Callable;
+import sun.misc.Signal;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 
@@ -20,7 +21,16 @@ final class ServeCommand implements Callable<Integer> {
     public Integer call() throws InterruptedException {
         options.validate();
         ServeApplication app = ServeApplication.start(options, kafka.bootstrapServers());
+        // An orchestrator's SIGTERM is a request to stop: shut down in order here and exit 0,
+        // rather than in a shutdown hook that would leave the JVM to exit with 143.
+        for (String signal : new String[] {"TERM", "INT"}) {
+            Signal.handle(new Signal(signal), received -> app.requestStop());
+        }
         Runtime.getRuntime().addShutdownHook(new Thread(app::close, "linktally-shutdown"));
-        return app.awaitStop() ? 1 : 0;
+        try {
+            return app.awaitStop() ? 1 : 0;
+        } finally {
+            app.close();
+        }
     }
 }

@@ -50,6 +50,22 @@ public final class ServeOptions {
             description = "How long the group waits for a silent instance before moving its partitions to others (default: ${DEFAULT-VALUE}).")
     private Duration sessionTimeout;
 
+    @Option(names = "--standby-replicas", defaultValue = "1",
+            description = "Warm copies of each count store on other instances, which answer while the owner is away (default: ${DEFAULT-VALUE}).")
+    private int standbyReplicas;
+
+    @Option(names = "--max-standby-lag", defaultValue = "1000",
+            description = "A standby copy answers only if it is at most this many changelog records behind (default: ${DEFAULT-VALUE}).")
+    private long maxStandbyLag;
+
+    @Option(names = "--query-timeout", defaultValue = "5s", converter = DurationConverter.class,
+            description = "How long a lookup retries through a rebalance before answering 503 (default: ${DEFAULT-VALUE}).")
+    private Duration queryTimeout;
+
+    @Option(names = "--forward-timeout", defaultValue = "2s", converter = DurationConverter.class,
+            description = "How long a lookup waits for the instance that owns the URL (default: ${DEFAULT-VALUE}).")
+    private Duration forwardTimeout;
+
     @Option(names = "--dedup-retention", defaultValue = "7d", converter = DurationConverter.class,
             description = "A repeated update_id within this time is counted once (default: ${DEFAULT-VALUE}).")
     private Duration dedupRetention;
@@ -134,6 +150,22 @@ public final class ServeOptions {
         return sessionTimeout;
     }
 
+    public int standbyReplicas() {
+        return standbyReplicas;
+    }
+
+    public long maxStandbyLag() {
+        return maxStandbyLag;
+    }
+
+    public Duration queryTimeout() {
+        return queryTimeout;
+    }
+
+    public Duration forwardTimeout() {
+        return forwardTimeout;
+    }
+
     public Duration dedupRetention() {
         return dedupRetention;
     }
@@ -185,6 +217,10 @@ public final class ServeOptions {
                 "--processing-guarantee must be exactly_once_v2 or at_least_once");
         require(streamThreads >= 1, "--stream-threads must be at least 1");
         require(!commitInterval.isNegative() && !commitInterval.isZero(), "--commit-interval must be positive");
+        require(standbyReplicas >= 0, "--standby-replicas must be 0 or more");
+        require(maxStandbyLag >= 0, "--max-standby-lag must be 0 or more");
+        require(!queryTimeout.isNegative(), "--query-timeout must not be negative");
+        require(forwardTimeout.toMillis() >= 1, "--forward-timeout must be positive");
         require(sessionTimeout.toMillis() >= 2000, "--session-timeout must be at least 2s");
         require(dedupRetention.toMillis() >= 1000, "--dedup-retention must be at least 1s");
         require(rocksdbWriteBuffers > 0 && rocksdbWriteBuffers <= rocksdbMemory,

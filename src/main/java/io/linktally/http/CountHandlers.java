@@ -3,15 +3,21 @@ package io.linktally.http;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.linktally.query.CountLookup;
-import io.linktally.topology.LinkCounts;
+import io.linktally.query.CountResult;
+import io.linktally.query.RemoteCounts;
 import io.javalin.http.Context;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
-/** Count lookups: one URL, a batch, and Buffer's public share-count API. */
+/** Count lookups: one URL, a batch, Buffer's public share-count API, and what peers forward. */
 final class CountHandlers {
+    /** Set when any count of an answer came from a standby copy rather than the active owner. */
+    static final String SOURCE_HEADER = "X-Linktally-Source";
+    /** The largest lag, in changelog records, of the standby copies that answered. */
+    static final String STANDBY_LAG_HEADER = "X-Linktally-Standby-Lag";
+
     record CountAnswer(String url, String canonicalUrl, long shares, long clicks) {
     }
 
@@ -29,37 +35,69 @@ final class CountHandlers {
     }
 
     void getCount(Context ctx) {
-        ctx.json(answer(ctx.queryParam("url"), "query parameter 'url'"));
+        String url = ctx.queryParam("url");
+        String canonical = RequestUrls.canonical(url, "query parameter 'url'");
+        CountResult result = lookup.counts(canonical);
+        markStandby(ctx, List.of(result));
+        ctx.json(new CountAnswer(url, canonical, result.counts().shares(), result.counts().clicks()));
     }
 
     void postCounts(Context ctx) {
-        List<String> urls = requestedUrls(ctx);
+        List<String> urls = requestedUrls(body(ctx));
+        List<String> canonical = new ArrayList<>(urls.size());
+        for (int i = 0; i < urls.size(); i++) {
+            canonical.add(RequestUrls.canonical(urls.get(i), "urls[" + i + "]"));
+        }
+        List<CountResult> results = lookup.counts(canonical);
+        markStandby(ctx, results);
         List<CountAnswer> answers = new ArrayList<>(urls.size());
         for (int i = 0; i < urls.size(); i++) {
-            answers.add(answer(urls.get(i), "urls[" + i + "]"));
+            CountResult result = results.get(i);
+            answers.add(new CountAnswer(urls.get(i), canonical.get(i), result.counts().shares(), result.counts().clicks()));
         }
         ctx.json(new BatchAnswer(answers));
     }
 
     void bufferShares(Context ctx) {
-        String url = ctx.queryParam("url");
-        ctx.json(Map.of("shares", lookup.counts(RequestUrls.canonical(url, "query parameter 'url'")).shares()));
+        CountResult result = lookup.counts(RequestUrls.canonical(ctx.queryParam("url"), "query parameter 'url'"));
+        markStandby(ctx, List.of(result));
+        ctx.json(Map.of("shares", result.counts().shares()));
     }
 
-    private CountAnswer answer(String url, String where) {
-        String canonical = RequestUrls.canonical(url, where);
-        LinkCounts counts = lookup.counts(canonical);
-        return new CountAnswer(url, canonical, counts.shares(), counts.clicks());
+    /** A peer's request for counts from this instance's own stores; never forwarded again. */
+    void peerCounts(Context ctx) {
+        JsonNode body = body(ctx);
+        boolean allowStandby = body.path("allow_standby").asBoolean(false);
+        ctx.json(RemoteCounts.answer(lookup.localCounts(requestedUrls(body), allowStandby)));
     }
 
-    private List<String> requestedUrls(Context ctx) {
-        JsonNode body;
+    private static void markStandby(Context ctx, List<CountResult> results) {
+        long lag = -1;
+        for (CountResult result : results) {
+            if (result.fromStandby()) {
+                lag = Math.max(lag, result.standbyLag());
+            }
+        }
+        if (lag >= 0) {
+            ctx.header(SOURCE_HEADER, "standby");
+            ctx.header(STANDBY_LAG_HEADER, Long.toString(lag));
+        }
+    }
+
+    private JsonNode body(Context ctx) {
         try {
-            body = json.readTree(ctx.bodyAsBytes());
+            JsonNode body = json.readTree(ctx.bodyAsBytes());
+            if (body == null || !body.isObject()) {
+                throw ApiException.badRequest("invalid_body", "body must be JSON like {\"urls\": [\"https://...\"]}");
+            }
+            return body;
         } catch (IOException e) {
             throw ApiException.badRequest("invalid_json", "body must be JSON like {\"urls\": [\"https://...\"]}");
         }
-        JsonNode urls = body == null ? null : body.get("urls");
+    }
+
+    private List<String> requestedUrls(JsonNode body) {
+        JsonNode urls = body.get("urls");
         if (urls == null || !urls.isArray()) {
             throw ApiException.badRequest("invalid_body", "body must be JSON like {\"urls\": [\"https://...\"]}");
         }

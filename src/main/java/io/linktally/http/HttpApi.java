@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import io.linktally.events.EventPublisher;
 import io.linktally.query.CountLookup;
 import io.linktally.query.Readiness;
+import io.linktally.query.RemoteCounts;
 import io.linktally.query.StoreUnavailableException;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
@@ -54,6 +55,7 @@ public final class HttpApi {
             config.routes.post("/v1/counts", countHandlers::postCounts);
             config.routes.get("/1/links/shares.json", cached(cacheControl, countHandlers::bufferShares));
             config.routes.post("/v1/events/link-created", eventHandlers::postLinkCreated);
+            config.routes.post(RemoteCounts.PATH, countHandlers::peerCounts);
             config.routes.get("/healthz", health::healthz);
             config.routes.get("/readyz", health::readyz);
 

@@ -1,12 +1,26 @@
 package io.linktally.query;
 
-import io.linktally.topology.LinkCounts;
+import java.util.List;
 
-/** Counts of a canonical URL; a URL never seen has {@link LinkCounts#ZERO}. */
+/** Counts of canonical URLs; a URL never seen has zero counts. */
 public interface CountLookup {
     /**
-     * @throws StoreUnavailableException when no store that may answer is ready (rebalancing,
-     *     restoring, starting); a normal state that callers answer with 503 and retry
+     * Answers every URL, in order, wherever its counts live: locally, from the owning instance,
+     * or from a standby copy within the lag bound while the owner is away.
+     *
+     * @throws StoreUnavailableException when some URL has no store that can vouch for it before
+     *     the query deadline (a rebalance that outlasts it, every copy down); callers answer 503
      */
-    LinkCounts counts(String canonicalUrl);
+    List<CountResult> counts(List<String> canonicalUrls);
+
+    /**
+     * Answers from this instance's own stores only: what another instance forwards here.
+     *
+     * @throws StoreUnavailableException when some URL is not held here in a state it can vouch for
+     */
+    List<CountResult> localCounts(List<String> canonicalUrls, boolean allowStandby);
+
+    default CountResult counts(String canonicalUrl) {
+        return counts(List.of(canonicalUrl)).get(0);
+    }
 }

@@ -9,6 +9,7 @@ import io.linktally.events.EventPublisher;
 import io.linktally.events.PublishableEvent;
 import io.linktally.events.Topics;
 import io.linktally.query.CountLookup;
+import io.linktally.query.CountResult;
 import io.linktally.query.Readiness;
 import io.linktally.query.StoreUnavailableException;
 import io.linktally.topology.LinkCounts;
@@ -27,8 +28,10 @@ import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.AfterEach;
@@ -51,15 +54,29 @@ class HttpApiTest {
     static final class FakeCountLookup implements CountLookup {
         final Map<String, LinkCounts> counts = new HashMap<>();
         final List<String> asked = Collections.synchronizedList(new ArrayList<>());
+        final Set<String> fromStandby = Collections.synchronizedSet(new HashSet<>());
         volatile boolean unavailable;
 
         @Override
-        public LinkCounts counts(String canonicalUrl) {
-            asked.add(canonicalUrl);
+        public List<CountResult> counts(List<String> canonicalUrls) {
+            asked.addAll(canonicalUrls);
             if (unavailable) {
                 throw new StoreUnavailableException("stores are rebalancing; retry shortly");
             }
-            return counts.getOrDefault(canonicalUrl, LinkCounts.ZERO);
+            return canonicalUrls.stream().map(this::result).toList();
+        }
+
+        @Override
+        public List<CountResult> localCounts(List<String> canonicalUrls, boolean allowStandby) {
+            if (unavailable) {
+                throw new StoreUnavailableException("partition 3 is not held here in a state that can answer");
+            }
+            return canonicalUrls.stream().map(this::result).filter(r -> allowStandby || !r.fromStandby()).toList();
+        }
+
+        private CountResult result(String url) {
+            LinkCounts value = counts.getOrDefault(url, LinkCounts.ZERO);
+            return fromStandby.contains(url) ? CountResult.standby(value, 7) : CountResult.active(value);
         }
     }
 
@@ -181,6 +198,42 @@ class HttpApiTest {
         assertThat(header(response, "Cache-Control")).isEqualTo("public, max-age=10");
         assertThat(header(response, "Access-Control-Allow-Origin")).isEqualTo("*");
         assertThat(counts.asked).containsExactly("https://buffer.com/");
+    }
+
+    @Test
+    void anAnswerFromAStandbyCopySaysSoAndGivesItsLag() throws Exception {
+        counts.fromStandby.add("https://buffer.com/");
+
+        HttpResponse<String> single = get("/v1/counts?url=" + q("https://buffer.com"));
+        HttpResponse<String> batch = post("/v1/counts", "{\"urls\": [\"https://a.example/\", \"https://buffer.com\"]}");
+        HttpResponse<String> active = get("/v1/counts?url=" + q("https://a.example/"));
+
+        assertAnswer(single, 200, "{\"url\":\"https://buffer.com\",\"canonical_url\":\"https://buffer.com/\",\"shares\":42,\"clicks\":7}");
+        assertThat(header(single, "X-Linktally-Source")).isEqualTo("standby");
+        assertThat(header(single, "X-Linktally-Standby-Lag")).isEqualTo("7");
+        assertThat(header(batch, "X-Linktally-Source")).isEqualTo("standby");
+        assertThat(header(active, "X-Linktally-Source")).isNull();
+    }
+
+    @Test
+    void peersGetCountsFromThisInstancesOwnStoresWithTheirProvenance() throws Exception {
+        counts.fromStandby.add("https://buffer.com/");
+
+        HttpResponse<String> response = post("/internal/v1/counts",
+                "{\"urls\": [\"https://a.example/\", \"https://buffer.com/\"], \"allow_standby\": true}");
+
+        assertAnswer(response, 200, "{\"counts\":[{\"shares\":0,\"clicks\":0,\"standby_lag\":-1},"
+                + "{\"shares\":42,\"clicks\":7,\"standby_lag\":7}]}");
+    }
+
+    @Test
+    void aPeerAskingWhatIsNotHeldHereGets503() throws Exception {
+        counts.unavailable = true;
+
+        HttpResponse<String> response = post("/internal/v1/counts", "{\"urls\": [\"https://a.example/\"]}");
+
+        assertThat(response.statusCode()).isEqualTo(503);
+        assertThat(json(response.body()).get("error").asText()).isEqualTo("not_ready");
     }
 
     @Test

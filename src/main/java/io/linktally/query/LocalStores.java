@@ -1,0 +1,67 @@
+package io.linktally.query;
+
+import io.linktally.topology.LinkCounts;
+import io.linktally.topology.TopologyNames;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.StoreQueryParameters;
+import org.apache.kafka.streams.errors.InvalidStateStoreException;
+import org.apache.kafka.streams.state.QueryableStoreTypes;
+import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
+
+/**
+ * Reads of this instance's count stores by partition: one RocksDB point read (or a cache hit), so
+ * a lookup costs the same whatever the URL's count and however many partitions are held here.
+ */
+final class LocalStores {
+    private final KafkaStreams streams;
+    private final StandbyLags lags;
+    private final long maxStandbyLag;
+    private final Map<Integer, ReadOnlyKeyValueStore<String, LinkCounts>> active = new ConcurrentHashMap<>();
+    private final Map<Integer, ReadOnlyKeyValueStore<String, LinkCounts>> anyCopy = new ConcurrentHashMap<>();
+
+    LocalStores(KafkaStreams streams, StandbyLags lags, long maxStandbyLag) {
+        this.streams = streams;
+        this.lags = lags;
+        this.maxStandbyLag = maxStandbyLag;
+    }
+
+    /** From the active task of the partition, if this instance runs it and it is not restoring. */
+    Optional<CountResult> active(int partition, String key) {
+        try {
+            return Optional.of(CountResult.active(orZero(store(active, partition, false).get(key))));
+        } catch (InvalidStateStoreException e) {
+            return Optional.empty();
+        }
+    }
+
+    /** From a standby copy here, if its lag behind the changelog is known and within the bound. */
+    Optional<CountResult> standby(int partition, String key) {
+        long lag = lags.lag(partition);
+        if (lag < 0 || lag > maxStandbyLag) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(CountResult.standby(orZero(store(anyCopy, partition, true).get(key)), lag));
+        } catch (InvalidStateStoreException e) {
+            return Optional.empty();
+        }
+    }
+
+    private static LinkCounts orZero(LinkCounts counts) {
+        return counts == null ? LinkCounts.ZERO : counts;
+    }
+
+    /** The handle re-resolves its task on every read, so one per partition serves across rebalances. */
+    private ReadOnlyKeyValueStore<String, LinkCounts> store(
+            Map<Integer, ReadOnlyKeyValueStore<String, LinkCounts>> handles, int partition, boolean stale) {
+        return handles.computeIfAbsent(partition, p -> {
+            StoreQueryParameters<ReadOnlyKeyValueStore<String, LinkCounts>> params = StoreQueryParameters
+                    .fromNameAndType(TopologyNames.COUNTS_STORE, QueryableStoreTypes.<String, LinkCounts>keyValueStore())
+                    .withPartition(p);
+            return streams.store(stale ? params.enableStaleStores() : params);
+        });
+    }
+}

@@ -1,0 +1,82 @@
+package io.linktally.query;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.linktally.topology.LinkCounts;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import org.apache.kafka.streams.state.HostInfo;
+
+/**
+ * Asks another instance for counts from its own stores, over one pooled HTTP client. The other
+ * instance answers locally or refuses; it never forwards again, so a lookup takes one hop at most.
+ */
+public final class RemoteCounts {
+    public static final String PATH = "/internal/v1/counts";
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final HttpClient http;
+    private final Duration timeout;
+
+    public RemoteCounts(Duration timeout) {
+        this.http = HttpClient.newBuilder().connectTimeout(timeout).version(HttpClient.Version.HTTP_1_1).build();
+        this.timeout = timeout;
+    }
+
+    CompletableFuture<List<CountResult>> fetch(HostInfo host, List<String> canonicalUrls, boolean allowStandby) {
+        HttpRequest request;
+        try {
+            request = HttpRequest.newBuilder(URI.create("http://" + host.host() + ":" + host.port() + PATH))
+                    .timeout(timeout)
+                    .header("Content-Type", "application/json")
+                    .POST(HttpRequest.BodyPublishers.ofByteArray(
+                            JSON.writeValueAsBytes(Map.of("urls", canonicalUrls, "allow_standby", allowStandby))))
+                    .build();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return http.sendAsync(request, HttpResponse.BodyHandlers.ofByteArray()).thenApply(response -> {
+            if (response.statusCode() != 200) {
+                throw new StoreUnavailableException(host.host() + ":" + host.port() + " answered " + response.statusCode());
+            }
+            return parse(response.body(), canonicalUrls.size());
+        });
+    }
+
+    /** The wire form of {@link #fetch}'s answer, written by the receiving instance. */
+    public static Map<String, Object> answer(List<CountResult> results) {
+        List<Map<String, Long>> counts = new ArrayList<>(results.size());
+        for (CountResult result : results) {
+            counts.add(Map.of("shares", result.counts().shares(), "clicks", result.counts().clicks(),
+                    "standby_lag", result.fromStandby() ? result.standbyLag() : -1L));
+        }
+        return Map.of("counts", counts);
+    }
+
+    private static List<CountResult> parse(byte[] body, int expected) {
+        try {
+            JsonNode counts = JSON.readTree(body).get("counts");
+            if (counts == null || counts.size() != expected) {
+                throw new StoreUnavailableException("a peer answered " + (counts == null ? 0 : counts.size()) + " counts for " + expected + " URLs");
+            }
+            List<CountResult> results = new ArrayList<>(expected);
+            for (JsonNode count : counts) {
+                LinkCounts value = new LinkCounts(count.get("shares").asLong(), count.get("clicks").asLong());
+                long lag = count.get("standby_lag").asLong();
+                results.add(lag < 0 ? CountResult.active(value) : CountResult.standby(value, lag));
+            }
+            return results;
+        } catch (IOException e) {
+            throw new StoreUnavailableException("a peer's answer was not readable: " + e.getMessage(), e);
+        }
+    }
+}

@@ -1,0 +1,190 @@
+package io.linktally.query;
+
+import io.linktally.topology.TopologyNames;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.common.serialization.Serializer;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.KeyQueryMetadata;
+import org.apache.kafka.streams.state.HostInfo;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Any instance answers for any URL. A URL held here is read here; one held elsewhere is asked of
+ * its owner, a batch grouped by owner and the owners asked in parallel. While an owner is away or
+ * restoring, a standby copy within the lag bound answers instead. During a rebalance the lookup
+ * retries with back-off until its deadline; it never answers from a copy it cannot vouch for.
+ */
+public final class RoutedCountLookup implements CountLookup {
+    private static final Logger LOG = LoggerFactory.getLogger(RoutedCountLookup.class);
+    private static final Serializer<String> KEYS = Serdes.String().serializer();
+    private static final long FIRST_BACKOFF_MS = 25;
+    private static final long MAX_BACKOFF_MS = 400;
+    /** A peer that just failed is not asked again for this long, by any lookup. */
+    private static final long PEER_DOWN_MS = 1000;
+
+    private final KafkaStreams streams;
+    private final HostInfo self;
+    private final LocalStores local;
+    private final RemoteCounts remote;
+    private final Duration queryTimeout;
+    private final Clock clock;
+    private final Map<HostInfo, Long> peerDownUntil = new ConcurrentHashMap<>();
+
+    public RoutedCountLookup(KafkaStreams streams, HostInfo self, RemoteCounts remote, long maxStandbyLag, Duration queryTimeout) {
+        this(streams, self, remote, maxStandbyLag, queryTimeout, Clock.systemUTC());
+    }
+
+    RoutedCountLookup(KafkaStreams streams, HostInfo self, RemoteCounts remote, long maxStandbyLag, Duration queryTimeout, Clock clock) {
+        this.streams = streams;
+        this.self = self;
+        this.local = new LocalStores(streams, new StandbyLags(streams, clock, Duration.ofSeconds(1)), maxStandbyLag);
+        this.remote = remote;
+        this.queryTimeout = queryTimeout;
+        this.clock = clock;
+    }
+
+    @Override
+    public List<CountResult> counts(List<String> urls) {
+        long deadline = clock.millis() + queryTimeout.toMillis();
+        CountResult[] results = new CountResult[urls.size()];
+        Set<HostInfo> unreachable = recentlyDownPeers();
+        long backoff = FIRST_BACKOFF_MS;
+        while (true) {
+            String reason = attempt(urls, results, unreachable);
+            if (reason == null) {
+                return Arrays.asList(results);
+            }
+            long left = deadline - clock.millis();
+            if (left <= 0) {
+                throw new StoreUnavailableException(reason);
+            }
+            sleep(Math.min(backoff, left));
+            backoff = Math.min(backoff * 2, MAX_BACKOFF_MS);
+        }
+    }
+
+    @Override
+    public List<CountResult> localCounts(List<String> urls, boolean allowStandby) {
+        List<CountResult> results = new ArrayList<>(urls.size());
+        for (String url : urls) {
+            KeyQueryMetadata owner = owner(url);
+            if (owner == null) {
+                throw new StoreUnavailableException("rebalancing: the owner of " + url + " is not known yet");
+            }
+            Optional<CountResult> result = local.active(owner.partition(), url);
+            if (result.isEmpty() && allowStandby) {
+                result = local.standby(owner.partition(), url);
+            }
+            results.add(result.orElseThrow(() -> new StoreUnavailableException(
+                    "partition " + owner.partition() + " is not held here in a state that can answer")));
+        }
+        return results;
+    }
+
+    /** Fills what it can; returns null when every URL is answered, else why one is not. */
+    private String attempt(List<String> urls, CountResult[] results, Set<HostInfo> unreachable) {
+        String reason = null;
+        Map<Target, List<Integer>> remoteAsks = new LinkedHashMap<>();
+        for (int i = 0; i < urls.size(); i++) {
+            if (results[i] != null) {
+                continue;
+            }
+            String url = urls.get(i);
+            KeyQueryMetadata owner = owner(url);
+            if (owner == null) {
+                reason = "rebalancing: the owner of the URL is not known yet (state " + streams.state() + ")";
+                continue;
+            }
+            HostInfo active = owner.activeHost();
+            boolean activeUsable = !active.equals(HostInfo.unavailable()) && !unreachable.contains(active);
+            if (active.equals(self)) {
+                Optional<CountResult> here = local.active(owner.partition(), url);
+                if (here.isPresent()) {
+                    results[i] = here.get();
+                    continue;
+                }
+                activeUsable = false;
+            } else if (activeUsable) {
+                remoteAsks.computeIfAbsent(new Target(active, false), t -> new ArrayList<>()).add(i);
+                continue;
+            }
+            Optional<CountResult> standbyHere = owner.standbyHosts().contains(self) ? local.standby(owner.partition(), url) : Optional.empty();
+            if (standbyHere.isPresent()) {
+                results[i] = standbyHere.get();
+                continue;
+            }
+            Optional<HostInfo> standby = owner.standbyHosts().stream()
+                    .filter(host -> !host.equals(self) && !unreachable.contains(host)).findFirst();
+            if (standby.isPresent()) {
+                remoteAsks.computeIfAbsent(new Target(standby.get(), true), t -> new ArrayList<>()).add(i);
+            } else {
+                reason = "no copy of partition " + owner.partition() + " can answer now (its owner is away or restoring)";
+            }
+        }
+        String remoteReason = askInParallel(urls, results, remoteAsks, unreachable);
+        return remoteReason != null ? remoteReason : reason;
+    }
+
+    private String askInParallel(List<String> urls, CountResult[] results, Map<Target, List<Integer>> asks, Set<HostInfo> unreachable) {
+        Map<Target, CompletableFuture<List<CountResult>>> answers = new LinkedHashMap<>();
+        asks.forEach((target, indices) -> answers.put(target,
+                remote.fetch(target.host(), indices.stream().map(urls::get).toList(), target.standby())));
+        String reason = null;
+        for (Map.Entry<Target, CompletableFuture<List<CountResult>>> answer : answers.entrySet()) {
+            List<Integer> indices = asks.get(answer.getKey());
+            try {
+                List<CountResult> counts = answer.getValue().get();
+                for (int k = 0; k < indices.size(); k++) {
+                    results[indices.get(k)] = counts.get(k);
+                }
+            } catch (ExecutionException e) {
+                HostInfo host = answer.getKey().host();
+                reason = "peer " + host.host() + ":" + host.port() + " could not answer: " + e.getCause().getMessage();
+                LOG.debug("{}", reason);
+                unreachable.add(host);
+                peerDownUntil.put(host, clock.millis() + PEER_DOWN_MS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new StoreUnavailableException("interrupted", e);
+            }
+        }
+        return reason;
+    }
+
+    private Set<HostInfo> recentlyDownPeers() {
+        long now = clock.millis();
+        peerDownUntil.values().removeIf(until -> until <= now);
+        return new HashSet<>(peerDownUntil.keySet());
+    }
+
+    private KeyQueryMetadata owner(String url) {
+        KeyQueryMetadata owner = streams.queryMetadataForKey(TopologyNames.COUNTS_STORE, url, KEYS);
+        return owner == null || KeyQueryMetadata.NOT_AVAILABLE.equals(owner) ? null : owner;
+    }
+
+    private static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new StoreUnavailableException("interrupted", e);
+        }
+    }
+
+    private record Target(HostInfo host, boolean standby) {
+    }
+}

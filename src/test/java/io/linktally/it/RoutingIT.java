@@ -1,0 +1,129 @@
+package io.linktally.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.linktally.events.Topics;
+import io.linktally.kafka.KafkaClients;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import org.apache.kafka.clients.producer.Producer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** Three instances against one cluster: any of them answers any URL, and losing one breaks no answer. */
+class RoutingIT {
+    private static final String APP = "it-routing";
+    private static final Duration RECOVERY_BOUND = Duration.ofSeconds(45);
+
+    private TestBroker broker;
+    private final List<ServeProcess> instances = new ArrayList<>();
+    private final CountsClient client = new CountsClient();
+
+    @BeforeEach
+    void startBroker() {
+        broker = TestBroker.start();
+    }
+
+    @AfterEach
+    void stopAll() {
+        instances.forEach(ServeProcess::close);
+        broker.close();
+    }
+
+    private ServeProcess instance(String name, Path data) {
+        ServeProcess serve = ServeProcess.create(name, broker.bootstrapServers(), data, APP, "--standby-replicas", "1").start();
+        instances.add(serve);
+        return serve;
+    }
+
+    @Test
+    void everyInstanceAnswersEveryUrlAndLosingOneBreaksNoAnswer() throws Exception {
+        List<ServeProcess> serves = List.of(
+                instance("routing-a", Files.createTempDirectory(Path.of("target"), "it-routing-a-")),
+                instance("routing-b", Files.createTempDirectory(Path.of("target"), "it-routing-b-")),
+                instance("routing-c", Files.createTempDirectory(Path.of("target"), "it-routing-c-")));
+        serves.forEach(ServeProcess::awaitReady);
+        ShareDataSet data = ShareDataSet.generate(21, "r", 3000, 150, 0.1);
+        try (Producer<byte[], byte[]> producer = KafkaClients.eventProducer(broker.bootstrapServers(), "it-routing")) {
+            data.shares().forEach(share -> producer.send(new ProducerRecord<>(Topics.LINKS_CREATED, share.key(), share.value())));
+        }
+        await("no lag").atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(250))
+                .until(() -> StreamsLag.of(broker.bootstrapServers(), APP) == 0);
+
+        for (ServeProcess serve : serves) {
+            await("exact batch answers from " + serve.uri("/")).atMost(Duration.ofSeconds(30)).ignoreExceptions()
+                    .untilAsserted(() -> ExpectedCounts.assertEqual(client.shares(serve, data.urls()), data.expected()));
+            for (String url : data.urls().subList(0, 20)) {
+                CountsClient.Answer one = client.get(serve, "/v1/counts?url=" + url);
+                assertThat(one.status()).isEqualTo(200);
+                assertThat(one.body().get("shares").asLong()).isEqualTo(data.expected().get(url));
+            }
+        }
+
+        // Steady lookups against the two that stay, while the third dies without warning.
+        List<ServeProcess> survivors = serves.subList(0, 2);
+        AtomicBoolean running = new AtomicBoolean(true);
+        AtomicLong answered = new AtomicLong();
+        AtomicLong failed = new AtomicLong();
+        AtomicLong wrong = new AtomicLong();
+        AtomicLong lastFailureAt = new AtomicLong();
+        CompletableFuture<Void> load = CompletableFuture.runAsync(() -> {
+            Random random = new Random(5);
+            while (running.get()) {
+                ServeProcess serve = survivors.get(random.nextInt(2));
+                String url = data.urls().get(random.nextInt(data.urls().size()));
+                try {
+                    CountsClient.Answer answer = client.get(serve, "/v1/counts?url=" + url);
+                    if (answer.status() != 200) {
+                        failed.incrementAndGet();
+                        lastFailureAt.set(System.nanoTime());
+                    } else if (answer.body().get("shares").asLong() != data.expected().get(url)) {
+                        wrong.incrementAndGet();
+                    } else {
+                        answered.incrementAndGet();
+                    }
+                } catch (Exception e) {
+                    failed.incrementAndGet();
+                    lastFailureAt.set(System.nanoTime());
+                }
+            }
+        });
+        await("lookups flowing").atMost(Duration.ofSeconds(10)).until(() -> answered.get() > 100);
+        long killedAt = System.nanoTime();
+        serves.get(2).kill();
+        await("both survivors answer every URL exactly").atMost(RECOVERY_BOUND).pollInterval(Duration.ofMillis(200))
+                .ignoreExceptions().untilAsserted(() -> {
+                    for (ServeProcess serve : survivors) {
+                        ExpectedCounts.assertEqual(client.shares(serve, data.urls()), data.expected());
+                    }
+                });
+        long recoveredAt = System.nanoTime();
+        running.set(false);
+        load.get(30, TimeUnit.SECONDS);
+        double lastFailure = lastFailureAt.get() == 0 ? 0 : (lastFailureAt.get() - killedAt) / 1e9;
+        System.out.printf("RoutingIT: after the kill, %d lookups answered, %d failed (last %.1f s after the kill), %d wrong; "
+                + "every URL exact on both survivors %.1f s after the kill%n",
+                answered.get(), failed.get(), lastFailure, wrong.get(), (recoveredAt - killedAt) / 1e9);
+        assertThat(wrong.get()).as("lookups answered with a wrong count").isZero();
+
+        // The lost instance comes back with nothing on disk: it restores and answers again.
+        ServeProcess reborn = instance("routing-c-wiped", Files.createTempDirectory(Path.of("target"), "it-routing-c2-")).awaitReady();
+        await("the wiped instance answers every URL exactly").atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(250))
+                .ignoreExceptions().untilAsserted(() -> ExpectedCounts.assertEqual(client.shares(reborn, data.urls()), data.expected()));
+        for (ServeProcess serve : survivors) {
+            ExpectedCounts.assertEqual(client.shares(serve, data.urls()), data.expected());
+        }
+    }
+}
