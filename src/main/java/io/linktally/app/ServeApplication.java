@@ -15,6 +15,12 @@ import io.linktally.query.StreamsReadiness;
 import io.linktally.topology.LinkTopology;
 import io.linktally.topology.RocksDbMemory;
 import io.javalin.Javalin;
+import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
+import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
@@ -74,9 +80,15 @@ public final class ServeApplication implements AutoCloseable {
         HttpSettings httpSettings = new HttpSettings(options.cacheMaxAge(), options.maxRequestBytes(),
                 options.maxBatchEvents(), HttpSettings.DEFAULT_MAX_BATCH_URLS, options.publishTimeout());
         HostInfo self = HostInfo.buildFromEndpoint(options.applicationServer());
+        PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        new JvmMemoryMetrics().bindTo(metrics);
+        new JvmGcMetrics().bindTo(metrics);
+        new ProcessorMetrics().bindTo(metrics);
+        new KafkaStreamsMetrics(streams).bindTo(metrics);
+        streams.setGlobalStateRestoreListener(new RestoreMetrics(metrics));
         RoutedCountLookup lookup = new RoutedCountLookup(streams, self, new RemoteCounts(options.forwardTimeout()),
-                options.maxStandbyLag(), options.queryTimeout());
-        Javalin http = HttpApi.create(lookup, new StreamsReadiness(streams), publisher, httpSettings);
+                options.maxStandbyLag(), options.queryTimeout(), metrics);
+        Javalin http = HttpApi.create(lookup, new StreamsReadiness(streams), publisher, httpSettings, metrics);
 
         ServeApplication app = new ServeApplication(broker, memory, streams, publisher, http);
         streams.setUncaughtExceptionHandler(exception -> {

@@ -11,7 +11,10 @@ import io.javalin.Javalin;
 import io.javalin.http.Context;
 import io.javalin.http.HttpResponseException;
 import io.javalin.json.JavalinJackson;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -25,11 +28,13 @@ public final class HttpApi {
     private HttpApi() {
     }
 
-    public static Javalin create(CountLookup counts, Readiness readiness, EventPublisher publisher, HttpSettings settings) {
-        return create(counts, readiness, publisher, settings, Clock.systemUTC());
+    public static Javalin create(CountLookup counts, Readiness readiness, EventPublisher publisher, HttpSettings settings,
+                                 PrometheusMeterRegistry metrics) {
+        return create(counts, readiness, publisher, settings, metrics, Clock.systemUTC());
     }
 
-    static Javalin create(CountLookup counts, Readiness readiness, EventPublisher publisher, HttpSettings settings, Clock clock) {
+    static Javalin create(CountLookup counts, Readiness readiness, EventPublisher publisher, HttpSettings settings,
+                          PrometheusMeterRegistry metrics, Clock clock) {
         ObjectMapper json = new ObjectMapper().setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE);
         CountHandlers countHandlers = new CountHandlers(counts, json, settings.maxBatchUrls());
         EventHandlers eventHandlers = new EventHandlers(publisher, settings, clock);
@@ -43,6 +48,12 @@ public final class HttpApi {
             config.startup.showJavalinBanner = false;
             config.jetty.modifyHttpConfiguration(http -> http.setRequestHeaderSize(MAX_REQUEST_HEADER_BYTES));
 
+            config.requestLogger.http((ctx, millis) -> Timer.builder("linktally.http.requests")
+                    .description("HTTP requests by route template, method and status")
+                    .tags("method", ctx.method().name(), "route", route(ctx), "status", Integer.toString(ctx.statusCode()))
+                    .publishPercentileHistogram()
+                    .register(metrics)
+                    .record(Duration.ofNanos((long) (millis * 1_000_000))));
             config.routes.before(ctx -> {
                 ctx.header("Access-Control-Allow-Origin", "*");
                 ctx.header("Cache-Control", "no-store");
@@ -58,6 +69,7 @@ public final class HttpApi {
             config.routes.post(RemoteCounts.PATH, countHandlers::peerCounts);
             config.routes.get("/healthz", health::healthz);
             config.routes.get("/readyz", health::readyz);
+            config.routes.get("/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4; charset=utf-8").result(metrics.scrape()));
 
             config.routes.exception(ApiException.class, (e, ctx) ->
                     ctx.status(e.status()).json(new ErrorBody(e.code(), e.getMessage())));
@@ -85,6 +97,15 @@ public final class HttpApi {
             handler.handle(ctx);
             ctx.header("Cache-Control", cacheControl);
         };
+    }
+
+    /** The route template, not the path, so that metrics do not grow with the URLs asked for. */
+    private static String route(Context ctx) {
+        try {
+            return ctx.endpoint().path;
+        } catch (RuntimeException e) {
+            return "unmatched";
+        }
     }
 
     private static void preflight(Context ctx) {

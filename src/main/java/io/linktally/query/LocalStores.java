@@ -16,6 +16,7 @@ import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
  * a lookup costs the same whatever the URL's count and however many partitions are held here.
  */
 final class LocalStores {
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(LocalStores.class);
     private final KafkaStreams streams;
     private final StandbyLags lags;
     private final long maxStandbyLag;
@@ -41,11 +42,13 @@ final class LocalStores {
     Optional<CountResult> standby(int partition, String key) {
         long lag = lags.lag(partition);
         if (lag < 0 || lag > maxStandbyLag) {
+            LOG.trace("Standby copy of partition {} cannot answer: lag {}", partition, lag);
             return Optional.empty();
         }
         try {
             return Optional.of(CountResult.standby(orZero(store(anyCopy, partition, true).get(key)), lag));
         } catch (InvalidStateStoreException e) {
+            LOG.trace("Standby copy of partition {} cannot answer: {}", partition, e.getMessage());
             return Optional.empty();
         }
     }

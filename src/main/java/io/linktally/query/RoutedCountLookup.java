@@ -14,6 +14,9 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.common.serialization.Serializer;
 import org.apache.kafka.streams.KafkaStreams;
@@ -44,14 +47,30 @@ public final class RoutedCountLookup implements CountLookup {
     private final Clock clock;
     private final Map<HostInfo, Long> peerDownUntil = new ConcurrentHashMap<>();
 
-    public RoutedCountLookup(KafkaStreams streams, HostInfo self, RemoteCounts remote, long maxStandbyLag, Duration queryTimeout) {
-        this(streams, self, remote, maxStandbyLag, queryTimeout, Clock.systemUTC());
+    private final Counter forwarded;
+    private final Counter standbyAnswers;
+    private final Counter unavailable;
+
+    public RoutedCountLookup(KafkaStreams streams, HostInfo self, RemoteCounts remote, long maxStandbyLag, Duration queryTimeout,
+                             MeterRegistry metrics) {
+        this(streams, self, remote, maxStandbyLag, queryTimeout, metrics, Clock.systemUTC());
     }
 
-    RoutedCountLookup(KafkaStreams streams, HostInfo self, RemoteCounts remote, long maxStandbyLag, Duration queryTimeout, Clock clock) {
+    RoutedCountLookup(KafkaStreams streams, HostInfo self, RemoteCounts remote, long maxStandbyLag, Duration queryTimeout,
+                      MeterRegistry metrics, Clock clock) {
         this.streams = streams;
         this.self = self;
-        this.local = new LocalStores(streams, new StandbyLags(streams, clock, Duration.ofSeconds(1)), maxStandbyLag);
+        StandbyLags lags = new StandbyLags(streams, clock, Duration.ofSeconds(1));
+        Gauge.builder("linktally.store.lag", lags, StandbyLags::totalLag).baseUnit("records")
+                .description("Changelog records this instance's copies of the count store are behind, active and standby")
+                .register(metrics);
+        this.local = new LocalStores(streams, lags, maxStandbyLag);
+        this.forwarded = Counter.builder("linktally.lookups.forwarded").description("URLs asked of the instance that owns them")
+                .register(metrics);
+        this.standbyAnswers = Counter.builder("linktally.lookups.standby").description("URLs answered from a standby copy")
+                .register(metrics);
+        this.unavailable = Counter.builder("linktally.lookups.unavailable")
+                .description("Lookups answered 503: no copy could vouch for a URL before the deadline").register(metrics);
         this.remote = remote;
         this.queryTimeout = queryTimeout;
         this.clock = clock;
@@ -66,10 +85,16 @@ public final class RoutedCountLookup implements CountLookup {
         while (true) {
             String reason = attempt(urls, results, unreachable);
             if (reason == null) {
+                for (CountResult result : results) {
+                    if (result.fromStandby()) {
+                        standbyAnswers.increment();
+                    }
+                }
                 return Arrays.asList(results);
             }
             long left = deadline - clock.millis();
             if (left <= 0) {
+                unavailable.increment();
                 throw new StoreUnavailableException(reason);
             }
             sleep(Math.min(backoff, left));
@@ -123,6 +148,7 @@ public final class RoutedCountLookup implements CountLookup {
                 continue;
             }
             Optional<CountResult> standbyHere = owner.standbyHosts().contains(self) ? local.standby(owner.partition(), url) : Optional.empty();
+            LOG.trace("Partition {}: active {} unusable; standbys {}; standby here: {}", owner.partition(), active, owner.standbyHosts(), standbyHere);
             if (standbyHere.isPresent()) {
                 results[i] = standbyHere.get();
                 continue;
@@ -141,8 +167,10 @@ public final class RoutedCountLookup implements CountLookup {
 
     private String askInParallel(List<String> urls, CountResult[] results, Map<Target, List<Integer>> asks, Set<HostInfo> unreachable) {
         Map<Target, CompletableFuture<List<CountResult>>> answers = new LinkedHashMap<>();
-        asks.forEach((target, indices) -> answers.put(target,
-                remote.fetch(target.host(), indices.stream().map(urls::get).toList(), target.standby())));
+        asks.forEach((target, indices) -> {
+            forwarded.increment(indices.size());
+            answers.put(target, remote.fetch(target.host(), indices.stream().map(urls::get).toList(), target.standby()));
+        });
         String reason = null;
         for (Map.Entry<Target, CompletableFuture<List<CountResult>>> answer : answers.entrySet()) {
             List<Integer> indices = asks.get(answer.getKey());

@@ -21,7 +21,8 @@ final class StandbyLags {
     private final Clock clock;
     private final long refreshMs;
     private volatile Map<Integer, LagInfo> lags = Map.of();
-    private volatile long refreshedAt = Long.MIN_VALUE;
+    private volatile boolean fresh;
+    private volatile long refreshedAt;
 
     StandbyLags(KafkaStreams streams, Clock clock, Duration refresh) {
         this.streams = streams;
@@ -36,12 +37,22 @@ final class StandbyLags {
         return info == null ? -1 : info.offsetLag();
     }
 
+    /** Over every copy of the count store held here: what a restoring or lagging instance still has to read. */
+    long totalLag() {
+        refreshIfOld();
+        return lags.values().stream().mapToLong(LagInfo::offsetLag).sum();
+    }
+
+    private boolean isFresh() {
+        return fresh && clock.millis() - refreshedAt < refreshMs;
+    }
+
     private void refreshIfOld() {
-        if (clock.millis() - refreshedAt < refreshMs) {
+        if (isFresh()) {
             return;
         }
         synchronized (this) {
-            if (clock.millis() - refreshedAt < refreshMs) {
+            if (isFresh()) {
                 return;
             }
             try {
@@ -51,6 +62,7 @@ final class StandbyLags {
                 lags = Map.of();
             }
             refreshedAt = clock.millis();
+            fresh = true;
         }
     }
 }

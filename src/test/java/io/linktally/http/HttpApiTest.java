@@ -9,6 +9,8 @@ import io.linktally.events.EventPublisher;
 import io.linktally.events.PublishableEvent;
 import io.linktally.events.Topics;
 import io.linktally.query.CountLookup;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.linktally.query.CountResult;
 import io.linktally.query.Readiness;
 import io.linktally.query.StoreUnavailableException;
@@ -111,6 +113,7 @@ class HttpApiTest {
     }
 
     private final FakeCountLookup counts = new FakeCountLookup();
+    private final PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     private final FakeReadiness readiness = new FakeReadiness();
     private final RecordingPublisher publisher = new RecordingPublisher();
     private final HttpClient client = HttpClient.newBuilder()
@@ -121,7 +124,7 @@ class HttpApiTest {
 
     @BeforeEach
     void start() {
-        startWith(HttpApi.create(counts, readiness, publisher, SETTINGS));
+        startWith(HttpApi.create(counts, readiness, publisher, SETTINGS, metrics));
         counts.counts.put("https://buffer.com/", new LinkCounts(42, 7));
         counts.counts.put("https://example.com/a?b=1", new LinkCounts(3, 0));
     }
@@ -237,6 +240,21 @@ class HttpApiTest {
     }
 
     @Test
+    void metricsArePrometheusTextWithLatencyByRouteTemplate() throws Exception {
+        get("/v1/counts?url=" + q("https://buffer.com"));
+        get("/v1/counts?url=" + q("https://a.example/"));
+
+        HttpResponse<String> response = get("/metrics");
+
+        assertThat(response.statusCode()).isEqualTo(200);
+        assertThat(header(response, "Content-Type")).startsWith("text/plain; version=0.0.4");
+        assertThat(response.body()).contains(
+                "linktally_http_requests_seconds_count{method=\"GET\",route=\"/v1/counts\",status=\"200\"} 2");
+        assertThat(response.body()).contains("linktally_http_requests_seconds_bucket{");
+        assertThat(response.body()).doesNotContain("a.example");
+    }
+
+    @Test
     void unknownUrlHasZeroCounts() throws Exception {
         HttpResponse<String> response = get("/v1/counts?url=" + q("https://never-shared.example/x"));
 
@@ -322,7 +340,7 @@ class HttpApiTest {
     @Test
     void cacheMaxAgeComesFromTheSettings() throws Exception {
         startWith(HttpApi.create(counts, readiness, publisher,
-                new HttpSettings(Duration.ofMinutes(5), 1 << 20, 100, 1000, Duration.ofSeconds(5))));
+                new HttpSettings(Duration.ofMinutes(5), 1 << 20, 100, 1000, Duration.ofSeconds(5)), metrics));
 
         HttpResponse<String> response = get("/v1/counts?url=" + q("https://buffer.com"));
 
@@ -477,7 +495,7 @@ class HttpApiTest {
     @Test
     void eventsAreStampedWithTheTimeOfTheRequest() throws Exception {
         Instant now = Instant.parse("2026-11-23T10:00:00.123Z");
-        startWith(HttpApi.create(counts, readiness, publisher, SETTINGS, Clock.fixed(now, ZoneOffset.UTC)));
+        startWith(HttpApi.create(counts, readiness, publisher, SETTINGS, metrics, Clock.fixed(now, ZoneOffset.UTC)));
 
         assertAnswer(post("/v1/events/link-created", event("a") + "\n" + event("b")), 202, "{\"accepted\":2}");
         assertThat(publisher.onlyBatch()).extracting(PublishableEvent::timestamp).containsExactly(now.toEpochMilli(), now.toEpochMilli());

@@ -5,6 +5,12 @@ import static org.awaitility.Awaitility.await;
 
 import io.linktally.events.Topics;
 import io.linktally.kafka.KafkaClients;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.ConsumerGroupDescription;
+import org.apache.kafka.common.GroupState;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -26,6 +32,8 @@ import org.junit.jupiter.api.Test;
 class RoutingIT {
     private static final String APP = "it-routing";
     private static final Duration RECOVERY_BOUND = Duration.ofSeconds(45);
+    /** serve's default; each stream thread's consumer is a member of the group. */
+    private static final int STREAM_THREADS = 2;
 
     private TestBroker broker;
     private final List<ServeProcess> instances = new ArrayList<>();
@@ -40,6 +48,22 @@ class RoutingIT {
     void stopAll() {
         instances.forEach(ServeProcess::close);
         broker.close();
+    }
+
+    private int stableMembers() throws Exception {
+        try (Admin admin = KafkaClients.admin(broker.bootstrapServers())) {
+            ConsumerGroupDescription group = admin.describeConsumerGroups(List.of(APP)).describedGroups().get(APP).get();
+            return group.groupState() == GroupState.STABLE ? group.members().size() : -1;
+        }
+    }
+
+    /** One unlabelled value from the instance's Prometheus text. */
+    private static double metric(ServeProcess serve, String name) throws Exception {
+        HttpResponse<String> response = HttpClient.newHttpClient().send(HttpRequest.newBuilder(serve.uri("/metrics")).build(),
+                HttpResponse.BodyHandlers.ofString());
+        return response.body().lines().filter(line -> line.startsWith(name + " ")).findFirst()
+                .map(line -> Double.parseDouble(line.substring(name.length() + 1)))
+                .orElseThrow(() -> new AssertionError(name + " missing from /metrics"));
     }
 
     private ServeProcess instance(String name, Path data) {
@@ -71,6 +95,8 @@ class RoutingIT {
                 assertThat(one.body().get("shares").asLong()).isEqualTo(data.expected().get(url));
             }
         }
+
+        assertThat(metric(serves.get(0), "linktally_lookups_forwarded_total")).as("URLs forwarded to their owners").isPositive();
 
         // Steady lookups against the two that stay, while the third dies without warning.
         List<ServeProcess> survivors = serves.subList(0, 2);
@@ -110,6 +136,16 @@ class RoutingIT {
                     }
                 });
         long recoveredAt = System.nanoTime();
+        // The load stays on through the session timeout and the rebalance that hands the lost
+        // instance's partitions to the survivors: that moment must not break an answer either.
+        await("the group rebalanced to the two survivors").atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(250))
+                .until(() -> stableMembers() == 2 * STREAM_THREADS);
+        await("every URL exact after the rebalance").atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(200))
+                .ignoreExceptions().untilAsserted(() -> {
+                    for (ServeProcess serve : survivors) {
+                        ExpectedCounts.assertEqual(client.shares(serve, data.urls()), data.expected());
+                    }
+                });
         running.set(false);
         load.get(30, TimeUnit.SECONDS);
         double lastFailure = lastFailureAt.get() == 0 ? 0 : (lastFailureAt.get() - killedAt) / 1e9;
@@ -117,6 +153,11 @@ class RoutingIT {
                 + "every URL exact on both survivors %.1f s after the kill%n",
                 answered.get(), failed.get(), lastFailure, wrong.get(), (recoveredAt - killedAt) / 1e9);
         assertThat(wrong.get()).as("lookups answered with a wrong count").isZero();
+        double standbyAnswers = metric(survivors.get(0), "linktally_lookups_standby_total")
+                + metric(survivors.get(1), "linktally_lookups_standby_total");
+        System.out.printf("RoutingIT: %.0f URLs answered from standby copies while the owner was gone%n", standbyAnswers);
+        // Stateful tasks are balanced, so the lost instance owned count partitions whose standbys had to answer.
+        assertThat(standbyAnswers).as("answers from standby copies during the outage").isPositive();
 
         // The lost instance comes back with nothing on disk: it restores and answers again.
         ServeProcess reborn = instance("routing-c-wiped", Files.createTempDirectory(Path.of("target"), "it-routing-c2-")).awaitReady();
