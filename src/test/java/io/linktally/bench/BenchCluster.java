@@ -1,0 +1,165 @@
+package io.linktally.bench;
+
+import io.linktally.events.Topics;
+import io.linktally.kafka.KafkaClients;
+import io.linktally.topology.TopologyNames;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.ListOffsetsOptions;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.IsolationLevel;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
+
+/**
+ * The processes a benchmark runs, as users run them: a standalone broker, the topics, synthetic
+ * events and {@code serve} instances, each a separate JVM from the packaged jar, in a temp dir.
+ */
+final class BenchCluster implements AutoCloseable {
+    private final Path jar;
+    private final Path work;
+    private final Process broker;
+    private final String bootstrap;
+    private final List<Process> processes = new ArrayList<>();
+
+    private BenchCluster(Path jar, Path work, Process broker, String bootstrap) {
+        this.jar = jar;
+        this.work = work;
+        this.broker = broker;
+        this.bootstrap = bootstrap;
+        processes.add(broker);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> processes.forEach(Process::destroyForcibly)));
+    }
+
+    static BenchCluster start(Path jar) throws IOException, InterruptedException {
+        Path work = Files.createTempDirectory("linktally-bench-");
+        int port = freePort();
+        Process broker = start(work.resolve("broker.log"), "java", "-Xmx1g", "-jar", jar.toString(), "broker",
+                "--port", Integer.toString(port), "--controller-port", Integer.toString(freePort()),
+                "--data-dir", work.resolve("broker").toString());
+        BenchCluster cluster = new BenchCluster(jar, work, broker, "localhost:" + port);
+        cluster.linktally("topics.log", 120, "topics", "--bootstrap-servers", cluster.bootstrap);
+        return cluster;
+    }
+
+    String bootstrap() {
+        return bootstrap;
+    }
+
+    Path work() {
+        return work;
+    }
+
+    Process broker() {
+        return broker;
+    }
+
+    /** Runs a linktally command to completion and returns its standard output. */
+    String linktally(String log, long timeoutSeconds, String... args) throws IOException, InterruptedException {
+        List<String> command = new ArrayList<>(List.of("java", "-jar", jar.toString()));
+        command.addAll(List.of(args));
+        return run(work.resolve(log), timeoutSeconds, command.toArray(String[]::new));
+    }
+
+    /** Starts serve with the given JVM and serve arguments; the caller waits for what it needs. */
+    Process serve(String name, List<String> jvmArgs, String... args) throws IOException {
+        List<String> command = new ArrayList<>(jvmArgs);
+        command.addAll(List.of("-jar", jar.toString(), "serve", "--bootstrap-servers", bootstrap,
+                "--data-dir", work.resolve(name).toString()));
+        command.addAll(List.of(args));
+        Process serve = start(work.resolve(name + ".log"), command.toArray(String[]::new));
+        processes.add(serve);
+        return serve;
+    }
+
+    /** [lag, committed input] of an application; lag is Long.MAX_VALUE until its repartition topic exists. */
+    long[] lag(String applicationId) throws Exception {
+        List<String> topics = List.of(Topics.LINKS_CREATED, applicationId + "-" + TopologyNames.BY_URL_REPARTITION + "-repartition");
+        try (Admin admin = KafkaClients.admin(bootstrap)) {
+            Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
+            admin.describeTopics(topics).allTopicNames().get().forEach((topic, d) ->
+                    d.partitions().forEach(p -> latest.put(new TopicPartition(topic, p.partition()), OffsetSpec.latest())));
+            var ends = admin.listOffsets(latest, new ListOffsetsOptions(IsolationLevel.READ_COMMITTED)).all().get();
+            Map<TopicPartition, OffsetAndMetadata> committed = admin.listConsumerGroupOffsets(applicationId).partitionsToOffsetAndMetadata().get();
+            long lag = 0;
+            long input = 0;
+            for (var end : ends.entrySet()) {
+                OffsetAndMetadata c = committed.get(end.getKey());
+                long done = c == null ? 0 : c.offset();
+                lag += end.getValue().offset() - done;
+                if (end.getKey().topic().equals(Topics.LINKS_CREATED)) {
+                    input += done;
+                }
+            }
+            return new long[] {lag, input};
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof UnknownTopicOrPartitionException) {
+                return new long[] {Long.MAX_VALUE, 0};
+            }
+            throw e;
+        }
+    }
+
+    /** User plus system CPU time of a process, from /proc (Linux). */
+    static double cpuSeconds(Process process) throws IOException {
+        String stat = Files.readString(Path.of("/proc", Long.toString(process.pid()), "stat"));
+        String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+        return (Long.parseLong(fields[11]) + Long.parseLong(fields[12])) / 100.0;
+    }
+
+    static int freePort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        }
+    }
+
+    static String run(Path log, long timeoutSeconds, String... command) throws IOException, InterruptedException {
+        Process process = new ProcessBuilder(command).redirectError(log.toFile()).start();
+        String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        if (!process.waitFor(timeoutSeconds, TimeUnit.SECONDS) || process.exitValue() != 0) {
+            throw new IllegalStateException(String.join(" ", command) + " failed; see " + log + "\n" + out);
+        }
+        return out;
+    }
+
+    static Process start(Path log, String... command) throws IOException {
+        return new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+    }
+
+    static String match(String text, String regex) {
+        Matcher m = Pattern.compile(regex).matcher(text);
+        if (!m.find()) {
+            throw new IllegalStateException("no match for " + regex + " in: " + text);
+        }
+        return m.group(1);
+    }
+
+    static Map<String, String> options(String[] args) {
+        Map<String, String> opts = new HashMap<>();
+        for (int i = 0; i + 1 < args.length; i += 2) {
+            opts.put(args[i].replaceFirst("^--", ""), args[i + 1]);
+        }
+        return opts;
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        for (int i = processes.size() - 1; i >= 0; i--) {
+            processes.get(i).destroy();
+            processes.get(i).waitFor(60, TimeUnit.SECONDS);
+        }
+    }
+}
