@@ -98,6 +98,10 @@ public final class ServeOptions {
             description = "How long a POST of events waits for Kafka's acknowledgement (default: ${DEFAULT-VALUE}).")
     private Duration publishTimeout;
 
+    @Option(names = "--drain-timeout", defaultValue = "30s", converter = DurationConverter.class,
+            description = "On SIGTERM, how long HTTP waits for requests in flight while refusing new ones; 0 stops at once (default: ${DEFAULT-VALUE}).")
+    private Duration drainTimeout;
+
     @Option(names = "--embedded-kafka-port", defaultValue = "9092",
             description = "Port of the embedded default's broker (default: ${DEFAULT-VALUE}).")
     private int embeddedKafkaPort;
@@ -198,6 +202,10 @@ public final class ServeOptions {
         return publishTimeout;
     }
 
+    public Duration drainTimeout() {
+        return drainTimeout;
+    }
+
     public int embeddedKafkaPort() {
         return embeddedKafkaPort;
     }
@@ -220,6 +228,7 @@ public final class ServeOptions {
         require(standbyReplicas >= 0, "--standby-replicas must be 0 or more");
         require(maxStandbyLag >= 0, "--max-standby-lag must be 0 or more");
         require(!queryTimeout.isNegative(), "--query-timeout must not be negative");
+        require(!drainTimeout.isNegative(), "--drain-timeout must not be negative");
         require(forwardTimeout.toMillis() >= 1, "--forward-timeout must be positive");
         require(sessionTimeout.toMillis() >= 2000, "--session-timeout must be at least 2s");
         require(dedupRetention.toMillis() >= 1000, "--dedup-retention must be at least 1s");

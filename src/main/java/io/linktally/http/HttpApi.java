@@ -14,6 +14,7 @@ import io.javalin.json.JavalinJackson;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Clock;
+import org.eclipse.jetty.server.handler.GracefulHandler;
 import java.time.Duration;
 import java.util.List;
 import org.slf4j.Logger;
@@ -47,6 +48,12 @@ public final class HttpApi {
             config.http.prefer405over404 = true;
             config.startup.showJavalinBanner = false;
             config.jetty.modifyHttpConfiguration(http -> http.setRequestHeaderSize(MAX_REQUEST_HEADER_BYTES));
+            // Javalin nests its handlers inside this wrapper, so a stop refuses new requests and
+            // lets those in flight finish, up to the stop timeout.
+            config.jetty.modifyServer(server -> {
+                server.setHandler(new GracefulHandler());
+                server.setStopTimeout(settings.drainTimeout().toMillis());
+            });
 
             config.requestLogger.http((ctx, millis) -> Timer.builder("linktally.http.requests")
                     .description("HTTP requests by route template, method and status")

@@ -1,6 +1,7 @@
 package io.linktally.http;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -33,6 +34,9 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
 import java.util.Set;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
@@ -45,7 +49,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 /** The HTTP API over real HTTP: a started Javalin on an ephemeral port, the JDK's client, hand-written fakes. */
 class HttpApiTest {
-    private static final HttpSettings SETTINGS = new HttpSettings(Duration.ofSeconds(10), 1 << 20, 100, 1000, Duration.ofSeconds(5));
+    private static final HttpSettings SETTINGS = new HttpSettings(Duration.ofSeconds(10), 1 << 20, 100, 1000, Duration.ofSeconds(5), Duration.ZERO);
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final String EVENT = "{\"url\": \"https://buffer.com\", \"created_at\": \"1480431305\", \"update_id\": \"123456\", \"profile_id\": \"654321\"}";
     private static final String BATCH_SHAPE = "body must be JSON like {\\\"urls\\\": [\\\"https://...\\\"]}";
@@ -96,9 +100,17 @@ class HttpApiTest {
         final List<List<PublishableEvent>> batches = Collections.synchronizedList(new ArrayList<>());
         final List<Duration> timeouts = Collections.synchronizedList(new ArrayList<>());
         volatile boolean failing;
+        volatile CountDownLatch entered = new CountDownLatch(0);
+        volatile CountDownLatch release = new CountDownLatch(0);
 
         @Override
         public void publishAll(List<PublishableEvent> events, Duration timeout) {
+            entered.countDown();
+            try {
+                release.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
             if (failing) {
                 throw new PublishFailedException("2 of 2 events not acknowledged within 5s", new RuntimeException("timeout"));
             }
@@ -139,6 +151,33 @@ class HttpApiTest {
     @AfterEach
     void stop() {
         app.stop();
+    }
+
+    @Test
+    void stoppingRefusesNewRequestsAndFinishesThoseInFlight() throws Exception {
+        startWith(HttpApi.create(counts, readiness, publisher,
+                new HttpSettings(Duration.ofSeconds(10), 1 << 20, 100, 1000, Duration.ofSeconds(5), Duration.ofSeconds(20)), metrics));
+        URI healthz = uri("/healthz");
+        publisher.entered = new CountDownLatch(1);
+        publisher.release = new CountDownLatch(1);
+        CompletableFuture<HttpResponse<String>> inFlight = client.sendAsync(HttpRequest.newBuilder(uri("/v1/events/link-created"))
+                .POST(HttpRequest.BodyPublishers.ofString(event("drain"))).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(publisher.entered.await(10, TimeUnit.SECONDS)).isTrue();
+
+        CompletableFuture<Void> stopping = CompletableFuture.runAsync(app::stop);
+        await("new requests refused").atMost(Duration.ofSeconds(10)).until(() -> {
+            try {
+                return client.send(HttpRequest.newBuilder(healthz).build(), HttpResponse.BodyHandlers.discarding()).statusCode() == 503;
+            } catch (IOException e) {
+                return true;
+            }
+        });
+        assertThat(stopping).isNotDone();
+        publisher.release.countDown();
+
+        assertThat(inFlight.get(10, TimeUnit.SECONDS).statusCode()).isEqualTo(202);
+        stopping.get(10, TimeUnit.SECONDS);
+        assertThat(publisher.onlyBatch()).hasSize(1);
     }
 
     // ------------------------------------------------------------------ HTTP helpers
@@ -340,7 +379,7 @@ class HttpApiTest {
     @Test
     void cacheMaxAgeComesFromTheSettings() throws Exception {
         startWith(HttpApi.create(counts, readiness, publisher,
-                new HttpSettings(Duration.ofMinutes(5), 1 << 20, 100, 1000, Duration.ofSeconds(5)), metrics));
+                new HttpSettings(Duration.ofMinutes(5), 1 << 20, 100, 1000, Duration.ofSeconds(5), Duration.ZERO), metrics));
 
         HttpResponse<String> response = get("/v1/counts?url=" + q("https://buffer.com"));
 
