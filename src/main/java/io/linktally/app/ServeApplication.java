@@ -12,6 +12,7 @@ import io.linktally.kafka.TopicDefinition;
 import io.linktally.query.RemoteCounts;
 import io.linktally.query.RoutedCountLookup;
 import io.linktally.query.StreamsReadiness;
+import io.linktally.topology.ActiveCountStores;
 import io.linktally.topology.LinkTopology;
 import io.linktally.topology.RocksDbMemory;
 import io.javalin.Javalin;
@@ -74,7 +75,8 @@ public final class ServeApplication implements AutoCloseable {
         ensureTopics(bootstrap, options);
 
         RocksDbMemory memory = new RocksDbMemory(options.rocksdbMemory(), options.rocksdbWriteBuffers());
-        KafkaStreams streams = new KafkaStreams(LinkTopology.build(options.dedupRetention()),
+        ActiveCountStores runningStores = new ActiveCountStores();
+        KafkaStreams streams = new KafkaStreams(LinkTopology.build(options.dedupRetention(), runningStores),
                 StreamsProperties.of(options, bootstrap, memory));
         KafkaEventPublisher publisher = new KafkaEventPublisher(KafkaClients.eventProducer(bootstrap, options.applicationId() + "-http"));
         HttpSettings httpSettings = new HttpSettings(options.cacheMaxAge(), options.maxRequestBytes(),
@@ -86,7 +88,7 @@ public final class ServeApplication implements AutoCloseable {
         new ProcessorMetrics().bindTo(metrics);
         new KafkaStreamsMetrics(streams).bindTo(metrics);
         streams.setGlobalStateRestoreListener(new RestoreMetrics(metrics));
-        RoutedCountLookup lookup = new RoutedCountLookup(streams, self, new RemoteCounts(options.forwardTimeout()),
+        RoutedCountLookup lookup = new RoutedCountLookup(streams, runningStores, self, new RemoteCounts(options.forwardTimeout()),
                 options.maxStandbyLag(), options.queryTimeout(), metrics);
         Javalin http = HttpApi.create(lookup, new StreamsReadiness(streams), publisher, httpSettings, metrics);
 

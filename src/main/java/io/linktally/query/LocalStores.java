@@ -1,5 +1,6 @@
 package io.linktally.query;
 
+import io.linktally.topology.ActiveCountStores;
 import io.linktally.topology.LinkCounts;
 import io.linktally.topology.TopologyNames;
 import java.util.Map;
@@ -18,13 +19,15 @@ import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
 final class LocalStores {
     private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(LocalStores.class);
     private final KafkaStreams streams;
+    private final ActiveCountStores running;
     private final StandbyLags lags;
     private final long maxStandbyLag;
     private final Map<Integer, ReadOnlyKeyValueStore<String, LinkCounts>> active = new ConcurrentHashMap<>();
     private final Map<Integer, ReadOnlyKeyValueStore<String, LinkCounts>> anyCopy = new ConcurrentHashMap<>();
 
-    LocalStores(KafkaStreams streams, StandbyLags lags, long maxStandbyLag) {
+    LocalStores(KafkaStreams streams, ActiveCountStores running, StandbyLags lags, long maxStandbyLag) {
         this.streams = streams;
+        this.running = running;
         this.lags = lags;
         this.maxStandbyLag = maxStandbyLag;
     }
@@ -32,7 +35,9 @@ final class LocalStores {
     /** From the active task of the partition, if this instance runs it and it is not restoring. */
     Optional<CountResult> active(int partition, String key) {
         try {
-            return Optional.of(CountResult.active(orZero(store(active, partition, false).get(key))));
+            ReadOnlyKeyValueStore<String, LinkCounts> store = running.forPartition(partition)
+                    .orElseGet(() -> store(active, partition, false));
+            return Optional.of(CountResult.active(orZero(store.get(key))));
         } catch (InvalidStateStoreException e) {
             return Optional.empty();
         }

@@ -24,11 +24,14 @@ final class DedupAndCountProcessor implements Processor<String, CountableEvent, 
 
     private final long bucketMs;
     private final long retentionMs;
+    private final ActiveCountStores activeStores;
+    private int partition;
     private ProcessorContext<Void, Void> context;
     private WindowStore<Bytes, byte[]> seen;
     private KeyValueStore<String, LinkCounts> counts;
 
-    DedupAndCountProcessor(Duration retention) {
+    DedupAndCountProcessor(Duration retention, ActiveCountStores activeStores) {
+        this.activeStores = activeStores;
         this.retentionMs = retention.toMillis();
         this.bucketMs = bucketWidth(retention).toMillis();
     }
@@ -47,6 +50,13 @@ final class DedupAndCountProcessor implements Processor<String, CountableEvent, 
         this.context = context;
         seen = context.getStateStore(TopologyNames.DEDUP_STORE);
         counts = context.getStateStore(TopologyNames.COUNTS_STORE);
+        partition = context.taskId().partition();
+        activeStores.opened(partition, counts);
+    }
+
+    @Override
+    public void close() {
+        activeStores.closed(partition, counts);
     }
 
     @Override

@@ -27,6 +27,11 @@ public final class LinkTopology {
     }
 
     public static Topology build(Duration dedupRetention) {
+        return build(dedupRetention, new ActiveCountStores());
+    }
+
+    /** As {@link #build(Duration)}, with the running count stores kept in {@code activeStores} for lookups. */
+    public static Topology build(Duration dedupRetention, ActiveCountStores activeStores) {
         if (dedupRetention.toMillis() < 2) {
             throw new IllegalArgumentException("dedup retention must be at least 2 ms, got " + dedupRetention);
         }
@@ -42,7 +47,7 @@ public final class LinkTopology {
                 .repartition(Repartitioned.<String, CountableEvent>as(TopologyNames.BY_URL_REPARTITION)
                         .withKeySerde(Serdes.String())
                         .withValueSerde(CountableEvent.SERDE))
-                .process(() -> new DedupAndCountProcessor(dedupRetention), Named.as(TopologyNames.DEDUP_AND_COUNT),
+                .process(() -> new DedupAndCountProcessor(dedupRetention, activeStores), Named.as(TopologyNames.DEDUP_AND_COUNT),
                         TopologyNames.DEDUP_STORE, TopologyNames.COUNTS_STORE);
         return builder.build();
     }
