@@ -66,39 +66,36 @@ final class ProduceCommand implements Callable<Integer> {
     @Option(names = "--seed", defaultValue = "1", description = "Synthetic: random seed; the same seed gives the same events (default: ${DEFAULT-VALUE}).")
     private long seed;
 
+    /** How many events went out, and how many of them are repeats (synthetic) or invalid (read). */
+    private record Published(long events, long flagged) {
+    }
+
     private final AtomicLong failures = new AtomicLong();
     private final AtomicReference<Exception> firstFailure = new AtomicReference<>();
 
     @Override
     public Integer call() throws IOException {
-        long published;
-        long skippedOrDuplicates;
+        Published published;
         try (Producer<byte[], byte[]> producer = KafkaClients.eventProducer(kafka.bootstrapServersOrLocal(), "linktally-produce")) {
-            if (source.synthetic != null) {
-                long[] result = produceSynthetic(producer, source.synthetic);
-                published = result[0];
-                skippedOrDuplicates = result[1];
-            } else {
-                long[] result = produceLines(producer, source.file == null ? "-" : source.file);
-                published = result[0];
-                skippedOrDuplicates = result[1];
-            }
+            published = source.synthetic != null
+                    ? produceSynthetic(producer, source.synthetic)
+                    : produceLines(producer, source.file == null ? "-" : source.file);
             producer.flush();
         }
         if (failures.get() > 0) {
-            throw new IllegalStateException(failures.get() + " of " + published + " events were not acknowledged: "
+            throw new IllegalStateException(failures.get() + " of " + published.events() + " events were not acknowledged: "
                     + firstFailure.get().getMessage());
         }
         String detail = source.synthetic != null
-                ? skippedOrDuplicates + " repeat an earlier update_id"
-                : skippedOrDuplicates + " are not valid link-created events and will be dead-lettered";
-        spec.commandLine().getOut().printf("published %d events to %s (%s)%n", published, topic,
+                ? published.flagged() + " repeat an earlier update_id"
+                : published.flagged() + " are not valid link-created events and will be dead-lettered";
+        spec.commandLine().getOut().printf("published %d events to %s (%s)%n", published.events(), topic,
                 topic.equals(Topics.LINKS_CREATED) ? detail : "not validated here");
         spec.commandLine().getOut().flush();
         return 0;
     }
 
-    private long[] produceSynthetic(Producer<byte[], byte[]> producer, long count) {
+    private Published produceSynthetic(Producer<byte[], byte[]> producer, long count) {
         SyntheticLinks links = new SyntheticLinks(seed, distinctUrls, zipfExponent, duplicates, System.currentTimeMillis() / 1000);
         long repeats = 0;
         try (ProgressBar progress = progress(count)) {
@@ -109,10 +106,10 @@ final class ProduceCommand implements Callable<Integer> {
                 progress.step();
             }
         }
-        return new long[] {count, repeats};
+        return new Published(count, repeats);
     }
 
-    private long[] produceLines(Producer<byte[], byte[]> producer, String file) throws IOException {
+    private Published produceLines(Producer<byte[], byte[]> producer, String file) throws IOException {
         LinkCreatedCodec codec = new LinkCreatedCodec();
         long published = 0;
         long invalid = 0;
@@ -144,7 +141,7 @@ final class ProduceCommand implements Callable<Integer> {
                 progress.step();
             } while (b != -1);
         }
-        return new long[] {published, invalid};
+        return new Published(published, invalid);
     }
 
     private void send(Producer<byte[], byte[]> producer, byte[] key, byte[] value) {

@@ -7,7 +7,6 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
 import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.nio.CharBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CharsetDecoder;
 import java.nio.charset.CodingErrorAction;
@@ -190,16 +189,16 @@ public final class LinkCreatedCodec {
             ascii &= b > 0;
         }
         if (!ascii) {
-            strictUtf8(bytes);
+            requireStrictUtf8(bytes);
         }
     }
 
-    private static CharBuffer strictUtf8(byte[] bytes) {
+    private static void requireStrictUtf8(byte[] bytes) {
         CharsetDecoder decoder = StandardCharsets.UTF_8.newDecoder()
                 .onMalformedInput(CodingErrorAction.REPORT)
                 .onUnmappableCharacter(CodingErrorAction.REPORT);
         try {
-            return decoder.decode(ByteBuffer.wrap(bytes));
+            decoder.decode(ByteBuffer.wrap(bytes));
         } catch (CharacterCodingException e) {
             throw new InvalidEventException("event is not valid UTF-8", e);
         }

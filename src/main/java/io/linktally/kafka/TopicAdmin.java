@@ -42,7 +42,10 @@ public final class TopicAdmin {
             for (TopicDefinition definition : definitions) {
                 if (existing.contains(definition.name())) {
                     List<String> found = compare(definition, brokers);
-                    (found.isEmpty() ? unchanged : differences).addAll(found.isEmpty() ? List.of(definition.name()) : found);
+                    if (found.isEmpty()) {
+                        unchanged.add(definition.name());
+                    }
+                    differences.addAll(found);
                 } else if (create(definition, brokers)) {
                     created.add(definition.name());
                 } else {

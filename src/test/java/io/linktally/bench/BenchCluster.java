@@ -1,8 +1,7 @@
 package io.linktally.bench;
 
-import io.linktally.events.Topics;
+import io.linktally.it.StreamsLag;
 import io.linktally.kafka.KafkaClients;
-import io.linktally.topology.TopologyNames;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
@@ -17,11 +16,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.ListOffsetsOptions;
-import org.apache.kafka.clients.admin.OffsetSpec;
-import org.apache.kafka.clients.consumer.OffsetAndMetadata;
-import org.apache.kafka.common.IsolationLevel;
-import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 
 /**
@@ -34,12 +28,15 @@ final class BenchCluster implements AutoCloseable {
     private final Process broker;
     private final String bootstrap;
     private final List<Process> processes = new ArrayList<>();
+    /** One client for the cluster's life: polling must not open a connection every 100 ms while it is measured. */
+    private final Admin admin;
 
     private BenchCluster(Path jar, Path work, Process broker, String bootstrap) {
         this.jar = jar;
         this.work = work;
         this.broker = broker;
         this.bootstrap = bootstrap;
+        this.admin = KafkaClients.admin(bootstrap);
         processes.add(broker);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> processes.forEach(Process::destroyForcibly)));
     }
@@ -87,24 +84,9 @@ final class BenchCluster implements AutoCloseable {
 
     /** [lag, committed input] of an application; lag is Long.MAX_VALUE until its repartition topic exists. */
     long[] lag(String applicationId) throws Exception {
-        List<String> topics = List.of(Topics.LINKS_CREATED, applicationId + "-" + TopologyNames.BY_URL_REPARTITION + "-repartition");
-        try (Admin admin = KafkaClients.admin(bootstrap)) {
-            Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
-            admin.describeTopics(topics).allTopicNames().get().forEach((topic, d) ->
-                    d.partitions().forEach(p -> latest.put(new TopicPartition(topic, p.partition()), OffsetSpec.latest())));
-            var ends = admin.listOffsets(latest, new ListOffsetsOptions(IsolationLevel.READ_COMMITTED)).all().get();
-            Map<TopicPartition, OffsetAndMetadata> committed = admin.listConsumerGroupOffsets(applicationId).partitionsToOffsetAndMetadata().get();
-            long lag = 0;
-            long input = 0;
-            for (var end : ends.entrySet()) {
-                OffsetAndMetadata c = committed.get(end.getKey());
-                long done = c == null ? 0 : c.offset();
-                lag += end.getValue().offset() - done;
-                if (end.getKey().topic().equals(Topics.LINKS_CREATED)) {
-                    input += done;
-                }
-            }
-            return new long[] {lag, input};
+        try {
+            StreamsLag.Progress progress = StreamsLag.progress(admin, applicationId);
+            return new long[] {progress.lag(), progress.committedInput()};
         } catch (ExecutionException e) {
             if (e.getCause() instanceof UnknownTopicOrPartitionException) {
                 return new long[] {Long.MAX_VALUE, 0};
@@ -157,6 +139,7 @@ final class BenchCluster implements AutoCloseable {
 
     @Override
     public void close() throws InterruptedException {
+        admin.close();
         for (int i = processes.size() - 1; i >= 0; i--) {
             processes.get(i).destroy();
             processes.get(i).waitFor(60, TimeUnit.SECONDS);

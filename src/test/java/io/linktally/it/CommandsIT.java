@@ -7,10 +7,6 @@ import io.linktally.events.Topics;
 import io.linktally.kafka.KafkaClients;
 import io.linktally.kafka.SingleNodeBroker;
 import java.io.IOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -102,37 +98,20 @@ class CommandsIT {
     @Test
     void serveWithoutBootstrapServersRunsTheEmbeddedDefault() throws Exception {
         Path data = Files.createTempDirectory(Path.of("target"), "it-embedded-");
-        int httpPort = FreePorts.next();
-        Path log = Path.of("target", "it-logs", "embedded.log");
-        Files.createDirectories(log.getParent());
-        Process serve = new ProcessBuilder(java(), "-Xmx384m", "-jar", JAR.toString(), "serve",
-                "--data-dir", data.toString(), "--http-host", "127.0.0.1", "--http-port", Integer.toString(httpPort),
-                "--embedded-kafka-port", Integer.toString(FreePorts.next()),
-                "--embedded-controller-port", Integer.toString(FreePorts.next()))
-                .redirectErrorStream(true).redirectOutput(log.toFile()).start();
-        HttpClient http = HttpClient.newHttpClient();
-        URI base = URI.create("http://127.0.0.1:" + httpPort);
-        try {
-            await("embedded serve ready").atMost(Duration.ofSeconds(90)).ignoreExceptions()
-                    .until(() -> http.send(HttpRequest.newBuilder(base.resolve("/readyz")).build(),
-                            HttpResponse.BodyHandlers.discarding()).statusCode() == 200);
-            assertThat(Files.readAllLines(log).get(0)).contains("No --bootstrap-servers: running the embedded default")
-                    .contains(data.toAbsolutePath().toString());
+        try (ServeProcess serve = ServeProcess.embedded("embedded", data).start().awaitReady()) {
+            assertThat(Files.readAllLines(serve.log())).anySatisfy(line -> assertThat(line)
+                    .contains("No --bootstrap-servers: running the embedded default").contains(data.toAbsolutePath().toString()));
 
-            HttpResponse<String> posted = http.send(HttpRequest.newBuilder(base.resolve("/v1/events/link-created"))
-                    .POST(HttpRequest.BodyPublishers.ofString(
-                            "{\"url\": \"https://buffer.com\", \"created_at\": \"1480431305\", \"update_id\": \"123456\", \"profile_id\": \"654321\"}"))
-                    .build(), HttpResponse.BodyHandlers.ofString());
-            assertThat(posted.statusCode()).isEqualTo(202);
+            CountsClient client = new CountsClient();
+            CountsClient.Answer posted = client.postEvents(serve,
+                    "{\"url\": \"https://buffer.com\", \"created_at\": \"1480431305\", \"update_id\": \"123456\", \"profile_id\": \"654321\"}");
+            assertThat(posted.status()).isEqualTo(202);
             await("count visible").atMost(Duration.ofSeconds(30)).untilAsserted(() ->
-                    assertThat(http.send(HttpRequest.newBuilder(base.resolve("/v1/counts?url=https://www.buffer.com/")).build(),
-                            HttpResponse.BodyHandlers.ofString()).body())
+                    assertThat(client.get(serve, "/v1/counts?url=https://www.buffer.com/").body().toString())
                             .isEqualTo("{\"url\":\"https://www.buffer.com/\",\"canonical_url\":\"https://buffer.com/\",\"shares\":1,\"clicks\":0}"));
             assertThat(data.resolve("kafka/meta.properties")).exists();
             assertThat(data.resolve("state")).isDirectory();
-        } finally {
-            serve.destroy();
-            serve.waitFor(60, TimeUnit.SECONDS);
+            assertThat(serve.stop()).as("exit status after SIGTERM").isZero();
         }
     }
 

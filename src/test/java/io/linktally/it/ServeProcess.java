@@ -35,20 +35,33 @@ final class ServeProcess implements AutoCloseable {
 
     /** A serve process for {@code bootstrapServers} with its state in {@code dataDir}; not started yet. */
     static ServeProcess create(String name, String bootstrapServers, Path dataDir, String applicationId, String... extraArgs) {
+        List<String> args = new ArrayList<>(List.of("--bootstrap-servers", bootstrapServers, "--application-id", applicationId,
+                "--commit-interval", "100ms",
+                "--rocksdb-memory", "64MiB", "--rocksdb-write-buffers", "16MiB", "--record-cache", "8MiB"));
+        args.addAll(List.of(extraArgs));
+        return of(name, dataDir, args);
+    }
+
+    /** The embedded default, as README's first command runs it, on free ports; not started yet. */
+    static ServeProcess embedded(String name, Path dataDir) {
+        return of(name, dataDir, List.of("--embedded-kafka-port", Integer.toString(FreePorts.next()),
+                "--embedded-controller-port", Integer.toString(FreePorts.next())));
+    }
+
+    private static ServeProcess of(String name, Path dataDir, List<String> args) {
         int httpPort = FreePorts.next();
         List<String> command = new ArrayList<>(List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx384m",
                 "-jar", jar().toString(), "serve",
-                "--bootstrap-servers", bootstrapServers,
                 "--data-dir", dataDir.toString(),
                 "--http-host", "127.0.0.1",
-                "--http-port", Integer.toString(httpPort),
-                "--application-id", applicationId,
-                "--commit-interval", "100ms",
-                "--rocksdb-memory", "64MiB", "--rocksdb-write-buffers", "16MiB", "--record-cache", "8MiB"));
-        command.addAll(List.of(extraArgs));
-        Path log = Path.of("target", "it-logs", name + ".log");
-        return new ServeProcess(command, log, httpPort);
+                "--http-port", Integer.toString(httpPort)));
+        command.addAll(args);
+        return new ServeProcess(command, Path.of("target", "it-logs", name + ".log"), httpPort);
+    }
+
+    Path log() {
+        return log;
     }
 
     private static Path jar() {
