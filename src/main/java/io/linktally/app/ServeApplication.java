@@ -99,6 +99,7 @@ public final class ServeApplication implements AutoCloseable {
         });
         streams.setStateListener((newState, oldState) -> {
             LOG.info("Kafka Streams {} -> {}", oldState, newState);
+            lookup.onStateChange();
             if (newState == KafkaStreams.State.ERROR) {
                 app.failed = true;
                 app.stopped.countDown();

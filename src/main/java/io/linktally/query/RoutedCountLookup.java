@@ -1,7 +1,6 @@
 package io.linktally.query;
 
 import io.linktally.topology.ActiveCountStores;
-import io.linktally.topology.TopologyNames;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -18,8 +17,6 @@ import java.util.concurrent.ExecutionException;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
-import org.apache.kafka.common.serialization.Serdes;
-import org.apache.kafka.common.serialization.Serializer;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.KeyQueryMetadata;
 import org.apache.kafka.streams.state.HostInfo;
@@ -34,7 +31,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class RoutedCountLookup implements CountLookup {
     private static final Logger LOG = LoggerFactory.getLogger(RoutedCountLookup.class);
-    private static final Serializer<String> KEYS = Serdes.String().serializer();
     private static final long FIRST_BACKOFF_MS = 25;
     private static final long MAX_BACKOFF_MS = 400;
     /** A peer that just failed is not asked again for this long, by any lookup. */
@@ -43,6 +39,7 @@ public final class RoutedCountLookup implements CountLookup {
     private final KafkaStreams streams;
     private final HostInfo self;
     private final LocalStores local;
+    private final PartitionOwners owners;
     private final RemoteCounts remote;
     private final Duration queryTimeout;
     private final Clock clock;
@@ -61,6 +58,7 @@ public final class RoutedCountLookup implements CountLookup {
                       Duration queryTimeout, MeterRegistry metrics, Clock clock) {
         this.streams = streams;
         this.self = self;
+        this.owners = new PartitionOwners(streams);
         StandbyLags lags = new StandbyLags(streams, clock, Duration.ofSeconds(1));
         Gauge.builder("linktally.store.lag", lags, StandbyLags::totalLag).baseUnit("records")
                 .description("Changelog records this instance's copies of the count store are behind, active and standby")
@@ -201,8 +199,12 @@ public final class RoutedCountLookup implements CountLookup {
     }
 
     private KeyQueryMetadata owner(String url) {
-        KeyQueryMetadata owner = streams.queryMetadataForKey(TopologyNames.COUNTS_STORE, url, KEYS);
-        return owner == null || KeyQueryMetadata.NOT_AVAILABLE.equals(owner) ? null : owner;
+        return owners.of(url);
+    }
+
+    /** Kafka Streams' state changed: a rebalance may have moved partitions, so owners are asked again. */
+    public void onStateChange() {
+        owners.forget();
     }
 
     private static void sleep(long millis) {

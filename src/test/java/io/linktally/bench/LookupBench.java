@@ -35,6 +35,8 @@ public final class LookupBench {
         int urls = Integer.parseInt(opts.getOrDefault("urls", "100000"));
         Path jar = Path.of(opts.getOrDefault("jar", "target/linktally.jar")).toAbsolutePath();
         Path lua = Path.of(opts.getOrDefault("lua", "scripts/bench/lookup.lua")).toAbsolutePath();
+        List<String> serveJvm = new ArrayList<>(List.of("java", "-Xmx1g"));
+        serveJvm.addAll(List.of(opts.getOrDefault("serve-jvm-opts", "").split("\\s+")).stream().filter(o -> !o.isBlank()).toList());
 
         try (BenchCluster cluster = BenchCluster.start(jar)) {
             cluster.linktally("produce.log", 600, "produce", "--bootstrap-servers", cluster.bootstrap(),
@@ -53,13 +55,13 @@ public final class LookupBench {
                     new Scenario("POST /v1/counts, 1000 URLs", "/", "post", cold.toString(), 4, 0, 1000));
 
             int port = BenchCluster.freePort();
-            cluster.serve("serve-a", List.of("java", "-Xmx1g"), instanceArgs(port));
+            cluster.serve("serve-a", serveJvm, instanceArgs(port));
             awaitReady(cluster, List.of(port));
             Map<String, Result> one = runAll(scenarios, port, lua, seconds);
 
             List<Integer> others = List.of(BenchCluster.freePort(), BenchCluster.freePort());
             for (int i = 0; i < others.size(); i++) {
-                cluster.serve("serve-" + (char) ('b' + i), List.of("java", "-Xmx1g"), instanceArgs(others.get(i)));
+                cluster.serve("serve-" + (char) ('b' + i), serveJvm, instanceArgs(others.get(i)));
             }
             List<Integer> all = new ArrayList<>(others);
             all.add(0, port);
