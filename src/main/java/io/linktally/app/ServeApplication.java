@@ -10,6 +10,8 @@ import io.linktally.kafka.SingleNodeBroker;
 import io.linktally.kafka.TopicAdmin;
 import io.linktally.kafka.TopicDefinition;
 import io.linktally.query.RemoteCounts;
+import io.linktally.archive.ArchiveUri;
+import io.linktally.config.ArchiveOptions;
 import io.linktally.query.RoutedCountLookup;
 import io.linktally.query.StreamsReadiness;
 import io.linktally.topology.ActiveCountStores;
@@ -47,6 +49,7 @@ public final class ServeApplication implements AutoCloseable {
     private final KafkaStreams streams;
     private final KafkaEventPublisher publisher;
     private final Javalin http;
+    private volatile Optional<ArchiveRunner> archive = Optional.empty();
     private final CountDownLatch stopped = new CountDownLatch(1);
     private volatile boolean failed;
     private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
@@ -60,7 +63,7 @@ public final class ServeApplication implements AutoCloseable {
         this.http = http;
     }
 
-    public static ServeApplication start(ServeOptions options, Optional<String> bootstrapServers) {
+    public static ServeApplication start(ServeOptions options, ArchiveOptions archiveOptions, Optional<String> bootstrapServers) {
         SingleNodeBroker broker = null;
         String bootstrap;
         if (bootstrapServers.isPresent()) {
@@ -73,6 +76,10 @@ public final class ServeApplication implements AutoCloseable {
             bootstrap = broker.bootstrapServers();
         }
         ensureTopics(bootstrap, options);
+        // The embedded default keeps its archive beside its broker; on a real cluster the archive
+        // is usually its own consumer group (the archive command), so serve archives only if asked.
+        ArchiveUri archiveUri = ArchiveUri.parse(archiveOptions.archive(
+                broker != null ? "file:" + options.dataDir().resolve("archive").toAbsolutePath() : "none"));
 
         RocksDbMemory memory = new RocksDbMemory(options.rocksdbMemory(), options.rocksdbWriteBuffers());
         ActiveCountStores runningStores = new ActiveCountStores();
@@ -106,6 +113,11 @@ public final class ServeApplication implements AutoCloseable {
             }
         });
         streams.start();
+        app.archive = ArchiveRunner.start(archiveUri, archiveOptions, bootstrap, options.drainTimeout(), metrics, () -> {
+            LOG.error("The archiver failed; stopping");
+            app.failed = true;
+            app.stopped.countDown();
+        });
         http.start(options.httpHost(), options.httpPort());
         LOG.info("HTTP API on http://{}:{} (advertised as {})", options.httpHost(), http.port(), options.applicationServer());
         return app;
@@ -141,8 +153,9 @@ public final class ServeApplication implements AutoCloseable {
         if (!closed.compareAndSet(false, true)) {
             return;
         }
-        LOG.info("Stopping: HTTP first, then Kafka Streams (leaving the group), then the rest");
+        LOG.info("Stopping: HTTP first, then the archiver and Kafka Streams (leaving their groups), then the rest");
         http.stop();
+        archive.ifPresent(ArchiveRunner::close);
         streams.close(CloseOptions.groupMembershipOperation(CloseOptions.GroupMembershipOperation.LEAVE_GROUP)
                 .withTimeout(CLOSE_TIMEOUT));
         publisher.close();

@@ -1,0 +1,442 @@
+package io.linktally.archive;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
+import io.micrometer.core.instrument.MeterRegistry;
+import org.apache.kafka.clients.consumer.Consumer;
+import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.KafkaException;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.WakeupException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Copies every record of the archived topics into exactly one archive object.
+ *
+ * <p>Each partition is written as a chain of objects, each starting at the offset after the one
+ * before it, one upload at a time per partition. A partition's offset is committed only after the
+ * object holding its records is stored. An archiver that takes over a partition (after a crash, a
+ * rebalance or a stop) cannot know how far the last one got beyond the committed offset, so before
+ * writing it walks the chain: an object's name follows from its first record, so it asks whether
+ * the object that would start at the next record exists and, if so, skips to that object's end.
+ * Writes are conditional, so two archivers that both believe they own a partition store each
+ * object once and the loser adopts the winner's boundaries.
+ *
+ * <p>The consumer is used from one thread, {@link #run()}; the object store is talked to by
+ * {@link ObjectUploader}'s threads, whose answers come back through a queue.
+ */
+public final class Archiver implements Runnable {
+    private static final Logger LOG = LoggerFactory.getLogger(Archiver.class);
+    private static final Duration POLL = Duration.ofMillis(100);
+    private static final Duration MAX_BACKOFF = Duration.ofSeconds(10);
+    private static final Duration REVOKE_WAIT = Duration.ofSeconds(10);
+
+    private final Consumer<byte[], byte[]> consumer;
+    private final ObjectStore store;
+    private final ArchiverSettings settings;
+    private final Clock clock;
+    private final ArchiveMetrics metrics;
+    private final ObjectUploader uploader;
+    private final Map<TopicPartition, PartitionChain> chains = new HashMap<>();
+    private final ConcurrentLinkedQueue<Runnable> answers = new ConcurrentLinkedQueue<>();
+    private final Map<TopicPartition, OffsetAndMetadata> toCommit = new HashMap<>();
+    private final Set<TopicPartition> paused = new HashSet<>();
+    private final AtomicBoolean stopping = new AtomicBoolean();
+    private final CountDownLatch stopped = new CountDownLatch(1);
+
+    public Archiver(Consumer<byte[], byte[]> consumer, ObjectStore store, ArchiverSettings settings, MeterRegistry registry, Clock clock) {
+        this.consumer = consumer;
+        this.store = store;
+        this.settings = settings;
+        this.clock = clock;
+        this.metrics = new ArchiveMetrics(registry);
+        this.uploader = new ObjectUploader(store, settings.uploadThreads(), MAX_BACKOFF, settings.haltAfterUploads(), metrics);
+    }
+
+    @Override
+    public void run() {
+        try {
+            LOG.info("Archiving {} to {} as consumer group {}", settings.topics(), store.describe(), settings.groupId());
+            consumer.subscribe(settings.topics(), new Rebalances());
+            while (!stopping.get()) {
+                step();
+                ConsumerRecords<byte[], byte[]> records;
+                try {
+                    records = consumer.poll(POLL);
+                } catch (WakeupException e) {
+                    continue;
+                }
+                for (TopicPartition partition : records.partitions()) {
+                    PartitionChain chain = chains.get(partition);
+                    for (ConsumerRecord<byte[], byte[]> record : records.records(partition)) {
+                        chain.accept(record);
+                    }
+                }
+            }
+            drain();
+        } catch (RuntimeException e) {
+            LOG.error("Archiver failed", e);
+            throw e;
+        } finally {
+            uploader.close();
+            consumer.close();
+            stopped.countDown();
+        }
+    }
+
+    /** Asks {@link #run()} to store what it holds, commit, leave the group and return. */
+    public void stop() {
+        stopping.set(true);
+        consumer.wakeup();
+    }
+
+    /** Waits for {@link #run()} to return after {@link #stop()}. */
+    public boolean awaitStopped(Duration timeout) throws InterruptedException {
+        return stopped.await(timeout.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    /** Everything between two polls: answers from the store, closing objects, uploads, pauses, commits. */
+    private void step() {
+        Runnable answer;
+        while ((answer = answers.poll()) != null) {
+            answer.run();
+        }
+        long now = clock.millis();
+        for (PartitionChain chain : chains.values()) {
+            if (chain.open != null && now - chain.open.openedAtMs() >= settings.maxObjectAge().toMillis()) {
+                chain.closeOpen();
+            }
+        }
+        boolean overBudget = enforceBudget();
+        for (PartitionChain chain : chains.values()) {
+            chain.uploadNext();
+        }
+        updatePauses(overBudget);
+        commit();
+        long lag = 0;
+        for (TopicPartition partition : chains.keySet()) {
+            lag += consumer.currentLag(partition).orElse(0);
+        }
+        metrics.lag.set(lag);
+    }
+
+    /**
+     * Keeps the compressed bytes held under the budget: past it, the largest open objects are
+     * closed early so that storing them frees memory, and every partition waits.
+     */
+    private boolean enforceBudget() {
+        long held = 0;
+        for (PartitionChain chain : chains.values()) {
+            held += chain.heldBytes();
+        }
+        metrics.buffered.set(held);
+        if (held <= settings.maxBufferBytes()) {
+            return false;
+        }
+        List<PartitionChain> largest = new ArrayList<>(chains.values());
+        largest.removeIf(chain -> chain.open == null);
+        largest.sort(Comparator.comparingLong((PartitionChain chain) -> chain.open.heldBytes()).reversed());
+        long open = largest.stream().mapToLong(chain -> chain.open.heldBytes()).sum();
+        for (PartitionChain chain : largest) {
+            if (open <= settings.maxBufferBytes() / 2) {
+                break;
+            }
+            open -= chain.open.heldBytes();
+            chain.closeOpen();
+        }
+        return true;
+    }
+
+    private void updatePauses(boolean overBudget) {
+        Set<TopicPartition> wanted = new HashSet<>();
+        for (PartitionChain chain : chains.values()) {
+            if (overBudget || chain.mustWait()) {
+                wanted.add(chain.partition);
+            }
+        }
+        Set<TopicPartition> resume = new HashSet<>(paused);
+        resume.removeAll(wanted);
+        wanted.removeAll(paused);
+        if (!wanted.isEmpty()) {
+            consumer.pause(wanted);
+            paused.addAll(wanted);
+        }
+        if (!resume.isEmpty()) {
+            consumer.resume(resume);
+            paused.removeAll(resume);
+        }
+        metrics.paused.set(paused.size());
+    }
+
+    private void commit() {
+        toCommit.keySet().retainAll(chains.keySet());
+        if (toCommit.isEmpty()) {
+            return;
+        }
+        try {
+            consumer.commitSync(toCommit);
+            LOG.trace("Committed {}", toCommit);
+            toCommit.clear();
+        } catch (WakeupException e) {
+            // stop() was called: the commit is tried again while draining.
+        } catch (KafkaException e) {
+            // A rebalance took the partitions, or the group is busy: whoever holds them next finds
+            // the stored objects by walking the chain, so nothing is lost by not committing here.
+            LOG.warn("Committing archived offsets failed, will retry: {}", e.toString());
+        }
+    }
+
+    private void markStored(TopicPartition partition, long nextOffset) {
+        OffsetAndMetadata previous = toCommit.get(partition);
+        if (previous == null || previous.offset() < nextOffset) {
+            toCommit.put(partition, new OffsetAndMetadata(nextOffset));
+        }
+    }
+
+    /** On stop: close every open object, store everything held and commit, up to the drain timeout. */
+    private void drain() {
+        long deadline = clock.millis() + settings.drainTimeout().toMillis();
+        chains.values().forEach(PartitionChain::closeOpen);
+        while (clock.millis() < deadline && chains.values().stream().anyMatch(PartitionChain::holdsObjects)) {
+            step();
+            try {
+                Thread.sleep(10);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+        }
+        step();
+        long unsaved = chains.values().stream().filter(PartitionChain::holdsObjects).count();
+        if (unsaved > 0) {
+            LOG.warn("Stopping with objects of {} partitions not stored after {}; their records are read again on the next start",
+                    unsaved, settings.drainTimeout());
+        }
+        chains.values().forEach(PartitionChain::abandon);
+    }
+
+    /** One partition's chain of objects: what is held, what is being stored, what is known stored. */
+    private final class PartitionChain {
+        private final TopicPartition partition;
+        private final AtomicBoolean abandoned = new AtomicBoolean();
+        /** Until a probe finds no stored object at the next record, the chain's end is not known. */
+        private boolean findingEnd = true;
+        private final ArrayDeque<ConsumerRecord<byte[], byte[]>> held = new ArrayDeque<>();
+        private long heldRecordBytes;
+        private boolean probing;
+        private ObjectBuffer open;
+        private final ArrayDeque<ArchiveObject> closed = new ArrayDeque<>();
+        private ArchiveObject storing;
+        private Future<?> storingTask;
+
+        PartitionChain(TopicPartition partition) {
+            this.partition = partition;
+        }
+
+        void accept(ConsumerRecord<byte[], byte[]> record) {
+            if (findingEnd) {
+                held.add(record);
+                heldRecordBytes += record.serializedKeySize() + record.serializedValueSize() + 64;
+                if (!probing) {
+                    probe();
+                }
+                return;
+            }
+            append(record);
+        }
+
+        private void append(ConsumerRecord<byte[], byte[]> record) {
+            if (open != null && !open.accepts(record)) {
+                closeOpen();
+            }
+            if (open == null) {
+                open = new ObjectBuffer(record, clock.millis(), settings.compressionLevel());
+            }
+            open.append(record);
+            if (open.records() >= settings.maxObjectRecords() || open.uncompressedBytes() >= settings.maxObjectBytes()) {
+                closeOpen();
+            }
+        }
+
+        private void probe() {
+            ConsumerRecord<byte[], byte[]> next = held.peek();
+            String key = ObjectKeys.key(partition.topic(), partition.partition(), next.offset(), ObjectKeys.hourOf(next.timestamp()));
+            probing = true;
+            uploader.probe(key, abandoned, lastOffset -> answers.add(() -> probed(next.offset(), lastOffset)));
+        }
+
+        private void probed(long probedOffset, long lastOffset) {
+            if (chains.get(partition) != this) {
+                return;
+            }
+            probing = false;
+            if (lastOffset < 0) {
+                LOG.info("{}: archive ends before offset {}; archiving from there", partition, probedOffset);
+                findingEnd = false;
+                heldRecordBytes = 0;
+                while (!held.isEmpty()) {
+                    append(held.poll());
+                }
+                return;
+            }
+            LOG.info("{}: offsets {}..{} are already archived; skipping them", partition, probedOffset, lastOffset);
+            markStored(partition, lastOffset + 1);
+            while (!held.isEmpty() && held.peek().offset() <= lastOffset) {
+                ConsumerRecord<byte[], byte[]> skipped = held.poll();
+                heldRecordBytes -= skipped.serializedKeySize() + skipped.serializedValueSize() + 64;
+            }
+            if (held.isEmpty()) {
+                heldRecordBytes = 0;
+                consumer.seek(partition, lastOffset + 1);
+            } else {
+                probe();
+            }
+        }
+
+        void closeOpen() {
+            if (open != null) {
+                closed.add(open.close());
+                open = null;
+            }
+        }
+
+        void uploadNext() {
+            if (storing != null || closed.isEmpty()) {
+                return;
+            }
+            ArchiveObject object = closed.poll();
+            storing = object;
+            storingTask = uploader.store(object, abandoned, outcome -> answers.add(() -> uploaded(object, outcome)));
+        }
+
+        private void uploaded(ArchiveObject object, ObjectUploader.Outcome outcome) {
+            if (chains.get(partition) != this || storing != object) {
+                return;
+            }
+            storing = null;
+            storingTask = null;
+            if (outcome instanceof ObjectUploader.Outcome.Stored) {
+                markStored(partition, object.lastOffset() + 1);
+            } else if (outcome instanceof ObjectUploader.Outcome.AlreadyThere there) {
+                if (there.lastOffset() == object.lastOffset()) {
+                    markStored(partition, object.lastOffset() + 1);
+                    return;
+                }
+                // Another archiver stored an object here with other boundaries: adopt its end and
+                // read on from there, dropping everything held beyond it.
+                LOG.warn("{}: {} was already stored by another archiver up to offset {}; continuing after it",
+                        partition, object.key(), there.lastOffset());
+                markStored(partition, there.lastOffset() + 1);
+                open = null;
+                closed.clear();
+                held.clear();
+                heldRecordBytes = 0;
+                findingEnd = true;
+                consumer.seek(partition, there.lastOffset() + 1);
+            }
+        }
+
+        /** Fetching waits while the end of the chain is being looked for, or an object is queued behind an upload. */
+        boolean mustWait() {
+            return probing || (storing != null && !closed.isEmpty());
+        }
+
+        boolean holdsObjects() {
+            return storing != null || !closed.isEmpty() || open != null;
+        }
+
+        long heldBytes() {
+            long bytes = heldRecordBytes + (open == null ? 0 : open.heldBytes()) + (storing == null ? 0 : storing.body().length);
+            for (ArchiveObject object : closed) {
+                bytes += object.body().length;
+            }
+            return bytes;
+        }
+
+        /** This archiver no longer owns the partition: any store request still retrying gives up. */
+        void abandon() {
+            abandoned.set(true);
+        }
+
+        /** Waits a little for the object being stored, so that its offsets can be committed before the partition goes. */
+        void finishStoring(Duration wait) {
+            Future<?> task = storingTask;
+            if (task == null) {
+                return;
+            }
+            try {
+                task.get(wait.toMillis(), TimeUnit.MILLISECONDS);
+            } catch (TimeoutException | ExecutionException e) {
+                LOG.info("{}: {} not stored before the partition was revoked; its next owner will find it or write it",
+                        partition, storing.key());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    private final class Rebalances implements ConsumerRebalanceListener {
+        @Override
+        public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
+            for (TopicPartition partition : partitions) {
+                chains.put(partition, new PartitionChain(partition));
+            }
+            LOG.info("Archiving partitions {}", partitions);
+        }
+
+        @Override
+        public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
+            for (TopicPartition partition : partitions) {
+                PartitionChain chain = chains.get(partition);
+                if (chain != null) {
+                    chain.finishStoring(REVOKE_WAIT);
+                }
+            }
+            Runnable answer;
+            while ((answer = answers.poll()) != null) {
+                answer.run();
+            }
+            commit();
+            forget(partitions);
+        }
+
+        @Override
+        public void onPartitionsLost(Collection<TopicPartition> partitions) {
+            forget(partitions);
+        }
+
+        private void forget(Collection<TopicPartition> partitions) {
+            for (TopicPartition partition : partitions) {
+                PartitionChain chain = chains.remove(partition);
+                if (chain != null) {
+                    chain.abandon();
+                }
+                paused.remove(partition);
+                toCommit.remove(partition);
+            }
+            if (!partitions.isEmpty()) {
+                LOG.info("No longer archiving partitions {}", partitions);
+            }
+        }
+    }
+}
