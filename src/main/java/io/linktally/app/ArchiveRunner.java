@@ -42,8 +42,8 @@ public final class ArchiveRunner implements AutoCloseable {
     }
 
     /** Starts archiving to {@code uri}; empty for {@code none}. {@code onFailure} runs if the archiver dies. */
-    public static Optional<ArchiveRunner> start(ArchiveUri uri, ArchiveOptions options, String bootstrapServers, Duration drainTimeout,
-                                                MeterRegistry metrics, Runnable onFailure) {
+    public static Optional<ArchiveRunner> start(ArchiveUri uri, ArchiveOptions options, String bootstrapServers, Duration sessionTimeout,
+                                                Duration drainTimeout, MeterRegistry metrics, Runnable onFailure) {
         Optional<ObjectStore> opened = ObjectStores.open(uri, options.s3Endpoint(), options.s3Region());
         if (opened.isEmpty()) {
             LOG.info("Archive: none");
@@ -52,7 +52,7 @@ public final class ArchiveRunner implements AutoCloseable {
         ArchiverSettings settings = new ArchiverSettings(options.topics(), options.groupId(), options.maxObjectRecords(),
                 options.maxObjectBytes(), options.maxObjectAge(), options.maxBufferBytes(), options.uploadThreads(), options.gzipLevel(),
                 drainTimeout, options.haltAfterUploads());
-        Consumer<byte[], byte[]> consumer = KafkaClients.archiveConsumer(bootstrapServers, options.groupId(), options.groupId());
+        Consumer<byte[], byte[]> consumer = KafkaClients.archiveConsumer(bootstrapServers, options.groupId(), options.groupId(), sessionTimeout);
         KafkaClientMetrics consumerMetrics = new KafkaClientMetrics(consumer);
         consumerMetrics.bindTo(metrics);
         Archiver archiver = new Archiver(consumer, opened.get(), settings, metrics, Clock.systemUTC());

@@ -113,7 +113,7 @@ public final class ServeApplication implements AutoCloseable {
             }
         });
         streams.start();
-        app.archive = ArchiveRunner.start(archiveUri, archiveOptions, bootstrap, options.drainTimeout(), metrics, () -> {
+        app.archive = ArchiveRunner.start(archiveUri, archiveOptions, bootstrap, options.sessionTimeout(), options.drainTimeout(), metrics, () -> {
             LOG.error("The archiver failed; stopping");
             app.failed = true;
             app.stopped.countDown();

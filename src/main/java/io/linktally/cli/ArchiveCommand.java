@@ -39,6 +39,10 @@ final class ArchiveCommand implements Callable<Integer> {
     @Option(names = "--http-host", defaultValue = "0.0.0.0", description = "Address /healthz and /metrics bind (default: ${DEFAULT-VALUE}).")
     private String httpHost;
 
+    @Option(names = "--session-timeout", defaultValue = "10s", converter = DurationConverter.class,
+            description = "How long the group waits for a silent archiver before giving its partitions to others (default: ${DEFAULT-VALUE}).")
+    private Duration sessionTimeout;
+
     @Option(names = "--drain-timeout", defaultValue = "30s", converter = DurationConverter.class,
             description = "On SIGTERM, how long to keep storing what is buffered before leaving (default: ${DEFAULT-VALUE}).")
     private Duration drainTimeout;
@@ -46,6 +50,9 @@ final class ArchiveCommand implements Callable<Integer> {
     @Override
     public Integer call() throws InterruptedException {
         options.validate();
+        if (sessionTimeout.toMillis() < 2000) {
+            throw new ParameterException(spec.commandLine(), "--session-timeout must be at least 2s");
+        }
         ArchiveUri uri;
         try {
             uri = ArchiveUri.parse(options.archive("file:./data/archive"));
@@ -59,7 +66,8 @@ final class ArchiveCommand implements Callable<Integer> {
         new JvmMemoryMetrics().bindTo(metrics);
         new JvmGcMetrics().bindTo(metrics);
         CountDownLatch stop = new CountDownLatch(1);
-        Optional<ArchiveRunner> runner = ArchiveRunner.start(uri, options, kafka.bootstrapServersOrLocal(), drainTimeout, metrics, stop::countDown);
+        Optional<ArchiveRunner> runner = ArchiveRunner.start(uri, options, kafka.bootstrapServersOrLocal(), sessionTimeout, drainTimeout, metrics,
+                stop::countDown);
         Javalin http = OperationsApi.create(metrics, () -> runner.map(r -> !r.failed()).orElse(false));
         http.start(httpHost, httpPort);
         for (String signal : new String[] {"TERM", "INT"}) {

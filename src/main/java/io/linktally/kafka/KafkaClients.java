@@ -1,5 +1,6 @@
 package io.linktally.kafka;
 
+import java.time.Duration;
 import java.util.Properties;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
@@ -43,7 +44,7 @@ public final class KafkaClients {
      * Raw bytes, committed records only (aborted transactions are not events), from the earliest
      * offset for a new group, and offsets committed by hand once what was read is safely stored.
      */
-    public static Consumer<byte[], byte[]> archiveConsumer(String bootstrapServers, String groupId, String clientId) {
+    public static Consumer<byte[], byte[]> archiveConsumer(String bootstrapServers, String groupId, String clientId, Duration sessionTimeout) {
         Properties props = new Properties();
         props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
         props.put(ConsumerConfig.GROUP_ID_CONFIG, groupId);
@@ -52,6 +53,9 @@ public final class KafkaClients {
         props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
         props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         props.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 5000);
+        // A halted archiver's partitions wait this long for a new owner.
+        props.put(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, (int) sessionTimeout.toMillis());
+        props.put(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG, (int) Math.max(500, sessionTimeout.toMillis() / 3));
         props.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
         props.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
         return new KafkaConsumer<>(props);

@@ -162,7 +162,7 @@ class ArchiveIT {
                               MeterRegistry metrics) {
         ArchiverSettings settings = new ArchiverSettings(List.of(topic), group, maxRecords, 64 << 10, maxAge, bufferBytes, 3, 1,
                 Duration.ofSeconds(10), OptionalInt.empty());
-        Archiver archiver = new Archiver(KafkaClients.archiveConsumer(broker.bootstrapServers(), group, group), store, settings, metrics,
+        Archiver archiver = new Archiver(KafkaClients.archiveConsumer(broker.bootstrapServers(), group, group, Duration.ofSeconds(10)), store, settings, metrics,
                 Clock.systemUTC());
         Thread thread = new Thread(archiver, "archiver-" + group);
         thread.setDaemon(true);

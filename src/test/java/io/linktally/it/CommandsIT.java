@@ -3,6 +3,9 @@ package io.linktally.it;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.linktally.archive.ArchiveReader;
+import io.linktally.archive.ArchivedRecord;
+import io.linktally.archive.FileObjectStore;
 import io.linktally.events.Topics;
 import io.linktally.kafka.KafkaClients;
 import io.linktally.kafka.SingleNodeBroker;
@@ -113,6 +116,27 @@ class CommandsIT {
             assertThat(data.resolve("state")).isDirectory();
             assertThat(serve.stop()).as("exit status after SIGTERM").isZero();
         }
+        // On a stop the archiver stores what it holds: the raw event is in the embedded default's archive.
+        FileObjectStore archive = new FileObjectStore(data.resolve("archive"));
+        List<String> keys = new ArrayList<>();
+        archive.list(Topics.LINKS_CREATED + "/", object -> keys.add(object.key()));
+        assertThat(keys).singleElement().asString()
+                .matches("links\\.created/dt=\\d{4}-\\d{2}-\\d{2}/hr=\\d{2}/links\\.created\\+\\d\\+00000000000000000000\\.ndjson\\.gz");
+        List<ArchivedRecord> archived = new ArrayList<>();
+        ArchiveReader.forEach(archive, keys.get(0), archived::add);
+        assertThat(archived).singleElement().satisfies(record -> assertThat(new String(record.value(), StandardCharsets.UTF_8))
+                .isEqualTo("{\"url\": \"https://buffer.com\", \"created_at\": \"1480431305\", \"update_id\": \"123456\", \"profile_id\": \"654321\"}"));
+    }
+
+    @Test
+    void archiveRefusesAnArchiveItCannotWriteInOneLine() throws Exception {
+        Run run = linktally("archive", "--archive", "gs://bucket/raw");
+        assertThat(run.exit()).isEqualTo(2);
+        assertThat(run.err().strip()).isEqualTo(
+                "linktally archive: --archive: unknown archive gs://bucket/raw: use s3://bucket/prefix, file:/path or none (see --help)");
+        Run none = linktally("archive", "--archive", "none");
+        assertThat(none.exit()).isEqualTo(2);
+        assertThat(none.err().strip()).isEqualTo("linktally archive: --archive none leaves the archiver nothing to do (see --help)");
     }
 
     private static Run linktally(String... args) throws IOException, InterruptedException {
