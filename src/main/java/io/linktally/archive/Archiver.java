@@ -14,10 +14,13 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
@@ -42,8 +45,9 @@ import org.slf4j.LoggerFactory;
  * Writes are conditional, so two archivers that both believe they own a partition store each
  * object once and the loser adopts the winner's boundaries.
  *
- * <p>The consumer is used from one thread, {@link #run()}; the object store is talked to by
- * {@link ObjectUploader}'s threads, whose answers come back through a queue.
+ * <p>The consumer and every partition's state are used from one thread, {@link #run()}, except
+ * while a poll's records are encoded, each partition by one encoder thread; the object store is
+ * talked to by {@link ObjectUploader}'s threads, whose answers come back through a queue.
  */
 public final class Archiver implements Runnable {
     private static final Logger LOG = LoggerFactory.getLogger(Archiver.class);
@@ -57,6 +61,7 @@ public final class Archiver implements Runnable {
     private final Clock clock;
     private final ArchiveMetrics metrics;
     private final ObjectUploader uploader;
+    private final ExecutorService encoders;
     private final Map<TopicPartition, PartitionChain> chains = new HashMap<>();
     private final ConcurrentLinkedQueue<Runnable> answers = new ConcurrentLinkedQueue<>();
     private final Map<TopicPartition, OffsetAndMetadata> toCommit = new HashMap<>();
@@ -71,6 +76,12 @@ public final class Archiver implements Runnable {
         this.clock = clock;
         this.metrics = new ArchiveMetrics(registry);
         this.uploader = new ObjectUploader(store, settings.uploadThreads(), MAX_BACKOFF, settings.haltAfterUploads(), metrics);
+        AtomicInteger encoder = new AtomicInteger();
+        this.encoders = Executors.newFixedThreadPool(Runtime.getRuntime().availableProcessors(), task -> {
+            Thread thread = new Thread(task, "archive-encode-" + encoder.incrementAndGet());
+            thread.setDaemon(true);
+            return thread;
+        });
     }
 
     @Override
@@ -86,21 +97,40 @@ public final class Archiver implements Runnable {
                 } catch (WakeupException e) {
                     continue;
                 }
-                for (TopicPartition partition : records.partitions()) {
-                    PartitionChain chain = chains.get(partition);
-                    for (ConsumerRecord<byte[], byte[]> record : records.records(partition)) {
-                        chain.accept(record);
-                    }
-                }
+                encode(records);
             }
             drain();
         } catch (RuntimeException e) {
             LOG.error("Archiver failed", e);
             throw e;
         } finally {
+            encoders.shutdownNow();
             uploader.close();
             consumer.close();
             stopped.countDown();
+        }
+    }
+
+    /**
+     * Writes the polled records into their partitions' objects. JSON and gzip are most of the
+     * archiver's work and partitions share no state, so partitions are encoded in parallel.
+     */
+    private void encode(ConsumerRecords<byte[], byte[]> records) {
+        List<Future<?>> encoding = new ArrayList<>();
+        for (TopicPartition partition : records.partitions()) {
+            PartitionChain chain = chains.get(partition);
+            List<ConsumerRecord<byte[], byte[]>> batch = records.records(partition);
+            encoding.add(encoders.submit(() -> batch.forEach(chain::accept)));
+        }
+        for (Future<?> task : encoding) {
+            try {
+                task.get();
+            } catch (ExecutionException e) {
+                throw e.getCause() instanceof RuntimeException runtime ? runtime : new IllegalStateException(e.getCause());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted while encoding", e);
+            }
         }
     }
 

@@ -2,20 +2,21 @@ package io.linktally.archive;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.nio.channels.FileChannel;
 import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.SimpleFileVisitor;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.function.Consumer;
-import java.util.stream.Stream;
 
 /**
  * Archive objects as files under a directory, for the embedded default and for tests. An object
@@ -78,16 +79,25 @@ public final class FileObjectStore implements ObjectStore {
             return;
         }
         List<StoredObject> found = new ArrayList<>();
-        try (Stream<Path> files = Files.walk(start)) {
-            files.filter(Files::isRegularFile)
-                    .filter(file -> !file.getFileName().toString().startsWith(TEMPORARY_PREFIX))
-                    .forEach(file -> {
-                        String key = keyOf(file);
-                        if (key.startsWith(prefix)) {
-                            found.add(new StoredObject(key, size(file)));
-                        }
-                    });
-        }
+        Files.walkFileTree(start, new SimpleFileVisitor<>() {
+            @Override
+            public FileVisitResult visitFile(Path file, BasicFileAttributes attributes) {
+                String key = keyOf(file);
+                if (attributes.isRegularFile() && !file.getFileName().toString().startsWith(TEMPORARY_PREFIX) && key.startsWith(prefix)) {
+                    found.add(new StoredObject(key, attributes.size()));
+                }
+                return FileVisitResult.CONTINUE;
+            }
+
+            @Override
+            public FileVisitResult visitFileFailed(Path file, IOException e) throws IOException {
+                // A writer's temporary file can vanish between listing its directory and reading it.
+                if (e instanceof NoSuchFileException) {
+                    return FileVisitResult.CONTINUE;
+                }
+                throw e;
+            }
+        });
         found.sort(java.util.Comparator.comparing(StoredObject::key));
         found.forEach(each);
     }
@@ -111,14 +121,6 @@ public final class FileObjectStore implements ObjectStore {
 
     private String keyOf(Path file) {
         return root.relativize(file).toString().replace(java.io.File.separatorChar, '/');
-    }
-
-    private static long size(Path file) {
-        try {
-            return Files.size(file);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
     }
 
     /** A new name is only durable once its directory entry is. */

@@ -95,6 +95,22 @@ final class BenchCluster implements AutoCloseable {
         }
     }
 
+    /** Starts a process of the benchmark with extra environment variables; it is stopped with the cluster. */
+    Process process(String name, Map<String, String> environment, String... command) throws IOException {
+        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(work.resolve(name + ".log").toFile());
+        builder.environment().putAll(environment);
+        Process process = builder.start();
+        processes.add(process);
+        return process;
+    }
+
+    /** The sum of a consumer group's committed offsets on a topic. */
+    long committed(String group, String topic) throws Exception {
+        return admin.listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata().get().entrySet().stream()
+                .filter(e -> e.getKey().topic().equals(topic) && e.getValue() != null)
+                .mapToLong(e -> e.getValue().offset()).sum();
+    }
+
     /** User plus system CPU time of a process, from /proc (Linux). */
     static double cpuSeconds(Process process) throws IOException {
         String stat = Files.readString(Path.of("/proc", Long.toString(process.pid()), "stat"));
@@ -119,6 +135,19 @@ final class BenchCluster implements AutoCloseable {
 
     static Process start(Path log, String... command) throws IOException {
         return new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+    }
+
+    /** A column of Kafka's perf tools' CSV-like output. */
+    static double perfColumn(String output, String column) {
+        String[] lines = output.strip().split("\\R");
+        for (int i = 0; i < lines.length - 1; i++) {
+            if (lines[i].contains(column)) {
+                List<String> header = List.of(lines[i].split(",\\s*"));
+                String[] values = lines[i + 1].split(",\\s*");
+                return Double.parseDouble(values[header.indexOf(column)].trim());
+            }
+        }
+        throw new IllegalStateException("no " + column + " in ConsumerPerformance output:\n" + output);
     }
 
     static String match(String text, String regex) {

@@ -46,7 +46,7 @@ public final class IngestBench {
             String perf = BenchCluster.run(cluster.work().resolve("perf.log"), 1800, "java", "-cp", System.getProperty("java.class.path"),
                     "org.apache.kafka.tools.ConsumerPerformance", "--bootstrap-server", cluster.bootstrap(), "--topic", Topics.LINKS_CREATED,
                     "--num-records", Long.toString(events), "--group", "bench-perf", "--timeout", "60000");
-            double fetchRate = perfColumn(perf, "fetch.nMsg.sec");
+            double fetchRate = BenchCluster.perfColumn(perf, "fetch.nMsg.sec");
 
             String app = "bench-ingest";
             int httpPort = BenchCluster.freePort();
@@ -147,17 +147,5 @@ public final class IngestBench {
         return byGroup.entrySet().stream().filter(e -> e.getValue() >= 0.5)
                 .sorted((a, b) -> Double.compare(b.getValue(), a.getValue()))
                 .map(e -> String.format("%s %.1fs", e.getKey(), e.getValue())).collect(Collectors.joining(", "));
-    }
-
-    private static double perfColumn(String output, String column) {
-        String[] lines = output.strip().split("\\R");
-        for (int i = 0; i < lines.length - 1; i++) {
-            if (lines[i].contains(column)) {
-                List<String> header = List.of(lines[i].split(",\\s*"));
-                String[] values = lines[i + 1].split(",\\s*");
-                return Double.parseDouble(values[header.indexOf(column)].trim());
-            }
-        }
-        throw new IllegalStateException("no " + column + " in ConsumerPerformance output:\n" + output);
     }
 }
