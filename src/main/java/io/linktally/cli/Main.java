@@ -8,7 +8,7 @@ import picocli.CommandLine.Command;
 @Command(name = "linktally", mixinStandardHelpOptions = true, versionProvider = Version.class,
         description = "Exact per-URL share and click counts on Kafka Streams.%n"
                 + "Every option can also be set as an environment variable: LINKTALLY_ + its name (--http-port = LINKTALLY_HTTP_PORT).",
-        subcommands = {ServeCommand.class, BrokerCommand.class, TopicsCommand.class, ProduceCommand.class, ArchiveCommand.class})
+        subcommands = {ServeCommand.class, BrokerCommand.class, TopicsCommand.class, ProduceCommand.class, ArchiveCommand.class, ReplayCommand.class})
 public final class Main implements Runnable {
     @CommandLine.Spec
     private CommandLine.Model.CommandSpec spec;
@@ -46,6 +46,6 @@ public final class Main implements Runnable {
 
     @Override
     public void run() {
-        throw new CommandLine.ParameterException(spec.commandLine(), "a command is required (serve, broker, topics, produce, archive)");
+        throw new CommandLine.ParameterException(spec.commandLine(), "a command is required (serve, broker, topics, produce, archive, replay)");
     }
 }

@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalInt;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
@@ -21,12 +22,8 @@ public final class ArchiveOptions {
             description = "s3://bucket/prefix, file:/path or none (default: file:<data-dir>/archive on the embedded default, else none for serve).")
     private String archive;
 
-    @Option(names = "--s3-endpoint", paramLabel = "URL",
-            description = "An S3-compatible store (MinIO, S3Proxy), reached with path-style access; credentials and region from the AWS SDK's default chain.")
-    private URI s3Endpoint;
-
-    @Option(names = "--s3-region", paramLabel = "REGION", description = "The bucket's region (default: the AWS SDK's default chain, else us-east-1).")
-    private String s3Region;
+    @Mixin
+    private S3Options s3;
 
     @Option(names = "--topics", split = ",", paramLabel = "TOPIC", defaultValue = "links.created,links.clicked",
             description = "Topics archived (default: ${DEFAULT-VALUE}).")
@@ -74,11 +71,11 @@ public final class ArchiveOptions {
     }
 
     public Optional<URI> s3Endpoint() {
-        return Optional.ofNullable(s3Endpoint);
+        return s3.endpoint();
     }
 
     public Optional<String> s3Region() {
-        return Optional.ofNullable(s3Region).filter(s -> !s.isBlank());
+        return s3.region();
     }
 
     public List<String> topics() {
@@ -125,8 +122,7 @@ public final class ArchiveOptions {
         require(maxBufferBytes >= maxObjectBytes / 4, "--archive-buffer must be at least a quarter of --max-object-bytes");
         require(uploadThreads >= 1, "--upload-threads must be at least 1");
         require(gzipLevel >= 1 && gzipLevel <= 9, "--gzip-level must be 1..9");
-        require(s3Endpoint == null || s3Endpoint.getScheme() != null && s3Endpoint.getScheme().startsWith("http"),
-                "--s3-endpoint must be an http or https URL");
+        require(s3.problem() == null, s3.problem());
     }
 
     private void require(boolean condition, String message) {

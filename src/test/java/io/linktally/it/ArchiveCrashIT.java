@@ -39,7 +39,7 @@ class ArchiveCrashIT {
             for (int run = 0; run < RUNS.length; run++) {
                 ArchiveData.produce(broker.bootstrapServers(), TOPIC, produced, 1_500, 50, run == 2 ? 23 : 0);
                 produced += 1_500;
-                try (ArchiveProcess archiver = ArchiveProcess.start("archive-crash-" + run, s3.environment(),
+                try (CommandProcess archiver = CommandProcess.archive("archive-crash-" + run, s3.environment(),
                         args(broker, s3, RUNS[run][1], List.of("--halt-after-uploads", Integer.toString(RUNS[run][0]))))) {
                     assertThat(archiver.awaitExit(Duration.ofSeconds(90))).as("run %d halted after %d uploads", run, RUNS[run][0])
                             .isEqualTo(137);
@@ -48,7 +48,7 @@ class ArchiveCrashIT {
             }
             Map<TopicPartition, TreeMap<Long, ArchivedRecord>> sent = ArchiveData.inKafka(broker.bootstrapServers(), TOPIC);
             assertThat(ArchiveData.size(sent)).isEqualTo(produced);
-            try (ArchiveProcess archiver = ArchiveProcess.start("archive-crash-final", s3.environment(), args(broker, s3, 64, List.of()))) {
+            try (CommandProcess archiver = CommandProcess.archive("archive-crash-final", s3.environment(), args(broker, s3, 64, List.of()))) {
                 await("every record archived").atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(250))
                         .until(() -> ArchiveData.covers(store, TOPIC, sent));
                 assertThat(archiver.stop()).as("exit status on SIGTERM").isZero();

@@ -9,34 +9,47 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
-/** {@code linktally archive} from the packaged jar, in its own JVM, so that it can halt or be stopped. */
-final class ArchiveProcess implements AutoCloseable {
+/** A {@code linktally} command from the packaged jar, in its own JVM, so that it can halt, be killed or be stopped. */
+final class CommandProcess implements AutoCloseable {
     private final Process process;
     private final Path log;
 
-    private ArchiveProcess(Process process, Path log) {
+    private CommandProcess(Process process, Path log) {
         this.process = process;
         this.log = log;
     }
 
-    static ArchiveProcess start(String name, Map<String, String> environment, List<String> args) throws IOException {
+    /** {@code archive} with its metrics on a free port. */
+    static CommandProcess archive(String name, Map<String, String> environment, List<String> args) throws IOException {
+        List<String> all = new ArrayList<>(List.of("--http-host", "127.0.0.1", "--http-port", "0"));
+        all.addAll(args);
+        return start(name, environment, "archive", all);
+    }
+
+    static CommandProcess start(String name, Map<String, String> environment, String commandName, List<String> args) throws IOException {
         Path jar = Path.of(System.getProperty("linktally.jar", "target/linktally.jar"));
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx256m",
-                "-jar", jar.toString(), "archive", "--http-host", "127.0.0.1", "--http-port", "0"));
+                "-jar", jar.toString(), commandName));
         command.addAll(args);
         Path log = Path.of("target", "it-logs", name + ".log");
         Files.createDirectories(log.getParent());
         ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
         builder.environment().putAll(environment);
-        return new ArchiveProcess(builder.start(), log);
+        return new CommandProcess(builder.start(), log);
     }
 
     /** The exit code, once it exits by itself within {@code timeout}. */
     int awaitExit(Duration timeout) throws InterruptedException {
         if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
-            throw new IllegalStateException("archive did not exit within " + timeout + "; see " + log);
+            throw new IllegalStateException("linktally did not exit within " + timeout + "; see " + log);
         }
         return process.exitValue();
+    }
+
+    /** SIGKILL: no shutdown of any kind. */
+    void kill() throws InterruptedException {
+        process.destroyForcibly();
+        process.waitFor();
     }
 
     /** SIGTERM; the exit code. */
