@@ -8,7 +8,6 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -16,9 +15,6 @@ import java.util.BitSet;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
-import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
-import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.s3.S3Client;
 
 /**
@@ -29,9 +25,6 @@ import software.amazon.awssdk.services.s3.S3Client;
  * every offset is there exactly once, and prints a table.
  */
 public final class ArchiveBench {
-    private static final String ACCESS_KEY = "bench";
-    private static final String SECRET_KEY = "bench-secret";
-    private static final String BUCKET = "bench";
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
     public static void main(String[] args) throws Exception {
@@ -49,17 +42,14 @@ public final class ArchiveBench {
                     "--num-records", Long.toString(events), "--group", "bench-perf", "--timeout", "60000");
             double fetchRate = BenchCluster.perfColumn(perf, "fetch.nMsg.sec");
 
-            int s3Port = BenchCluster.freePort();
-            Process s3 = startS3Proxy(cluster, s3Port);
-            URI endpoint = URI.create("http://127.0.0.1:" + s3Port);
-            try (S3Client client = S3Client.builder().endpointOverride(endpoint).forcePathStyle(true).region(Region.US_EAST_1)
-                    .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create(ACCESS_KEY, SECRET_KEY))).build()) {
-                awaitS3(client);
-                client.createBucket(request -> request.bucket(BUCKET));
+            BenchCluster.S3 s3Server = cluster.s3();
+            Process s3 = s3Server.process();
+            URI endpoint = s3Server.endpoint();
+            try (S3Client client = s3Server.client()) {
 
                 int httpPort = BenchCluster.freePort();
                 List<String> command = new ArrayList<>(List.of("java", "-Xmx1g", "-jar", jar.toString(), "archive",
-                        "--bootstrap-servers", cluster.bootstrap(), "--archive", "s3://" + BUCKET + "/raw", "--s3-endpoint", endpoint.toString(),
+                        "--bootstrap-servers", cluster.bootstrap(), "--archive", "s3://" + BenchCluster.S3.BUCKET + "/raw", "--s3-endpoint", endpoint.toString(),
                         "--topics", Topics.LINKS_CREATED, "--http-host", "127.0.0.1", "--http-port", Integer.toString(httpPort)));
                 if (!archiveArgs.contains("--max-object-age")) {
                     // The last, partial object of each partition closes by age: keep that tail short.
@@ -67,8 +57,7 @@ public final class ArchiveBench {
                 }
                 command.addAll(archiveArgs);
                 long start = System.nanoTime();
-                Process archiver = cluster.process("archive", Map.of("AWS_ACCESS_KEY_ID", ACCESS_KEY, "AWS_SECRET_ACCESS_KEY", SECRET_KEY,
-                        "AWS_REGION", "us-east-1"), command.toArray(String[]::new));
+                Process archiver = cluster.process("archive", BenchCluster.S3.ENVIRONMENT, command.toArray(String[]::new));
                 long firstFetch = 0;
                 double[] cpuAtFirstFetch = null;
                 long done;
@@ -94,7 +83,7 @@ public final class ArchiveBench {
                 double s3Cpu = BenchCluster.cpuSeconds(s3) - cpuAtFirstFetch[1];
                 double seconds = (done - firstFetch) / 1e9;
                 double wall = (done - start) / 1e9;
-                Check check = check(new S3ObjectStore(client, BUCKET, "raw"));
+                Check check = check(new S3ObjectStore(client, BenchCluster.S3.BUCKET, "raw"));
 
                 System.out.println();
                 System.out.printf("## linktally archive benchmark (%d cores; broker, S3Proxy and the archiver on the same machine)%n%n",
@@ -115,37 +104,6 @@ public final class ArchiveBench {
                 if (check.records != events || check.doubled != 0) {
                     System.exit(1);
                 }
-            }
-        }
-    }
-
-    private static Process startS3Proxy(BenchCluster cluster, int port) throws Exception {
-        Path conf = cluster.work().resolve("s3proxy.conf");
-        Files.writeString(conf, String.join("\n",
-                "s3proxy.endpoint=http://127.0.0.1:" + port,
-                "s3proxy.authorization=aws-v2-or-v4",
-                "s3proxy.identity=" + ACCESS_KEY,
-                "s3proxy.credential=" + SECRET_KEY,
-                "jclouds.provider=filesystem-nio2",
-                "jclouds.identity=" + ACCESS_KEY,
-                "jclouds.credential=" + SECRET_KEY,
-                "jclouds.filesystem.basedir=" + cluster.work().resolve("s3"), ""));
-        Files.createDirectories(cluster.work().resolve("s3"));
-        return cluster.process("s3proxy", Map.of(), "java", "-Xmx512m", "-cp", System.getProperty("java.class.path"),
-                "org.gaul.s3proxy.Main", "--properties", conf.toString());
-    }
-
-    private static void awaitS3(S3Client client) throws InterruptedException {
-        long deadline = System.currentTimeMillis() + 60_000;
-        while (true) {
-            try {
-                client.listBuckets();
-                return;
-            } catch (RuntimeException e) {
-                if (System.currentTimeMillis() > deadline) {
-                    throw e;
-                }
-                Thread.sleep(200);
             }
         }
     }

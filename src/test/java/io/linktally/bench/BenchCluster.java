@@ -11,6 +11,11 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.net.URI;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.s3.S3Client;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
@@ -109,6 +114,55 @@ final class BenchCluster implements AutoCloseable {
         return admin.listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata().get().entrySet().stream()
                 .filter(e -> e.getKey().topic().equals(topic) && e.getValue() != null)
                 .mapToLong(e -> e.getValue().offset()).sum();
+    }
+
+    /** S3Proxy over a directory of the work dir, as its own process, with the bucket created. */
+    S3 s3() throws Exception {
+        int port = freePort();
+        Path conf = work.resolve("s3proxy.conf");
+        Files.writeString(conf, String.join("\n",
+                "s3proxy.endpoint=http://127.0.0.1:" + port,
+                "s3proxy.authorization=aws-v2-or-v4",
+                "s3proxy.identity=" + S3.ACCESS_KEY,
+                "s3proxy.credential=" + S3.SECRET_KEY,
+                "jclouds.provider=filesystem-nio2",
+                "jclouds.identity=" + S3.ACCESS_KEY,
+                "jclouds.credential=" + S3.SECRET_KEY,
+                "jclouds.filesystem.basedir=" + work.resolve("s3"), ""));
+        Files.createDirectories(work.resolve("s3"));
+        Process process = process("s3proxy", Map.of(), "java", "-Xmx512m", "-cp", System.getProperty("java.class.path"),
+                "org.gaul.s3proxy.Main", "--properties", conf.toString());
+        S3 s3 = new S3(process, URI.create("http://127.0.0.1:" + port));
+        try (S3Client client = s3.client()) {
+            long deadline = System.currentTimeMillis() + 60_000;
+            while (true) {
+                try {
+                    client.listBuckets();
+                    break;
+                } catch (RuntimeException e) {
+                    if (System.currentTimeMillis() > deadline) {
+                        throw e;
+                    }
+                    Thread.sleep(200);
+                }
+            }
+            client.createBucket(request -> request.bucket(S3.BUCKET));
+        }
+        return s3;
+    }
+
+    /** A running S3Proxy: its process, endpoint and credentials. */
+    record S3(Process process, URI endpoint) {
+        static final String ACCESS_KEY = "bench";
+        static final String SECRET_KEY = "bench-secret";
+        static final String BUCKET = "bench";
+        static final Map<String, String> ENVIRONMENT = Map.of("AWS_ACCESS_KEY_ID", ACCESS_KEY, "AWS_SECRET_ACCESS_KEY", SECRET_KEY,
+                "AWS_REGION", "us-east-1");
+
+        S3Client client() {
+            return S3Client.builder().endpointOverride(endpoint).forcePathStyle(true).region(Region.US_EAST_1)
+                    .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create(ACCESS_KEY, SECRET_KEY))).build();
+        }
     }
 
     /** User plus system CPU time of a process, from /proc (Linux). */
