@@ -85,6 +85,35 @@ class ReplayIT {
     }
 
     @Test
+    void intoATopicWithOtherPartitionsRecordsArePartitionedByKey() throws Exception {
+        ArchiveData.createTopic(broker.bootstrapServers(), "replay-rekeyed", 2);
+        Run run = replay("replay-rekeyed", "--from", "file:" + fileArchive, "--topics", SOURCE, "--to-topic", SOURCE + "=replay-rekeyed");
+
+        assertThat(run.exit()).as(run.output()).isZero();
+        assertThat(run.output()).contains("partitioned by key (3 source, 2 target partitions)");
+        Map<TopicPartition, TreeMap<Long, ArchivedRecord>> target = ArchiveData.inKafka(broker.bootstrapServers(), "replay-rekeyed");
+        List<ArchivedRecord> all = new ArrayList<>();
+        target.values().forEach(records -> all.addAll(records.values()));
+        assertThat(all).hasSize(3_000);
+        for (ArchivedRecord record : all) {
+            if (record.key() != null) {
+                assertThat(record.partition()).as("partition of key-%s", java.util.Arrays.toString(record.key()))
+                        .isEqualTo(org.apache.kafka.common.utils.Utils.toPositive(org.apache.kafka.common.utils.Utils.murmur2(record.key())) % 2);
+            }
+        }
+        List<List<Object>> sentContent = sent.values().stream().flatMap(m -> m.values().stream()).map(ReplayIT::identity).sorted(BY_STRING).toList();
+        assertThat(all.stream().map(ReplayIT::identity).sorted(BY_STRING).toList()).isEqualTo(sentContent);
+    }
+
+    private static final java.util.Comparator<List<Object>> BY_STRING = java.util.Comparator.comparing(Object::toString);
+
+    /** What a record is, apart from where it sits. */
+    private static List<Object> identity(ArchivedRecord r) {
+        return List.of(r.timestamp(), java.util.Arrays.toString(r.key()), java.util.Arrays.toString(r.value()), r.headers().toString(),
+                r.headers().stream().map(h -> java.util.Arrays.toString(h.value())).toList());
+    }
+
+    @Test
     void aReplayKilledHalfwayAndResumedLeavesEveryRecordInTheTargetOnce() throws Exception {
         ArchiveData.createTopic(broker.bootstrapServers(), "replay-resumed", 3);
         Path checkpoint = work.resolve("resume.checkpoint");
