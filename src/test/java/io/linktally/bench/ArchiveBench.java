@@ -48,7 +48,9 @@ public final class ArchiveBench {
             try (S3Client client = s3Server.client()) {
 
                 int httpPort = BenchCluster.freePort();
-                List<String> command = new ArrayList<>(List.of("java", "-Xmx1g", "-jar", jar.toString(), "archive",
+                List<String> command = new ArrayList<>(List.of("java", "-Xmx1g"));
+                command.addAll(split(opts.getOrDefault("archive-jvm-args", "")));
+                command.addAll(List.of("-jar", jar.toString(), "archive",
                         "--bootstrap-servers", cluster.bootstrap(), "--archive", "s3://" + BenchCluster.S3.BUCKET + "/raw", "--s3-endpoint", endpoint.toString(),
                         "--topics", Topics.LINKS_CREATED, "--http-host", "127.0.0.1", "--http-port", Integer.toString(httpPort)));
                 if (!archiveArgs.contains("--max-object-age")) {
