@@ -1,10 +1,11 @@
 package io.linktally.archive;
 
 import java.util.Map;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
 
 /** A closed archive object: its key, the offsets it holds and its gzip bytes, ready to store. */
 record ArchiveObject(String key, String topic, int partition, long firstOffset, long lastOffset, int records, long uncompressedBytes,
-                     byte[] body) {
+                     byte[] body, ConsumerRecord<byte[], byte[]> first) {
     static final String LAST_OFFSET = "linktally-last-offset";
     static final String RECORDS = "linktally-records";
 

@@ -48,6 +48,20 @@ public final class ArchiveReader {
         }
     }
 
+    /** The object's first record, reading no further than its first line. */
+    public static ArchivedRecord first(ObjectStore store, String key) throws IOException {
+        try (InputStream raw = store.open(key);
+             InputStream gzip = new GZIPInputStream(new BufferedInputStream(raw, 8 * 1024), 8 * 1024);
+             JsonParser lines = JSON.createParser(gzip)) {
+            if (lines.nextToken() != JsonToken.START_OBJECT) {
+                throw new CorruptObjectException(key, -1, "the object holds no records", null);
+            }
+            return ArchiveLines.read(lines);
+        } catch (ZipException | JsonProcessingException | java.io.EOFException e) {
+            throw new CorruptObjectException(key, -1, e.getMessage(), e);
+        }
+    }
+
     /** The offset of the object's last record: from its metadata when the store keeps it, else by reading it. */
     public static long lastOffset(ObjectStore store, String key) throws IOException {
         String recorded = store.metadata(key).orElseThrow(() -> new java.nio.file.NoSuchFileException(key)).get(ArchiveObject.LAST_OFFSET);

@@ -10,6 +10,7 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CountDownLatch;
@@ -68,6 +69,7 @@ public final class Archiver implements Runnable {
     private final Set<TopicPartition> paused = new HashSet<>();
     private final AtomicBoolean stopping = new AtomicBoolean();
     private final CountDownLatch stopped = new CountDownLatch(1);
+    private volatile RuntimeException failure;
 
     public Archiver(Consumer<byte[], byte[]> consumer, ObjectStore store, ArchiverSettings settings, MeterRegistry registry, Clock clock) {
         this.consumer = consumer;
@@ -102,12 +104,18 @@ public final class Archiver implements Runnable {
             drain();
         } catch (RuntimeException e) {
             LOG.error("Archiver failed", e);
+            failure = e;
             throw e;
         } finally {
-            encoders.shutdownNow();
-            uploader.close();
-            consumer.close();
-            stopped.countDown();
+            try {
+                encoders.shutdownNow();
+                uploader.close();
+                consumer.close();
+            } catch (RuntimeException e) {
+                LOG.warn("Closing the archiver's consumer failed: {}", e.toString());
+            } finally {
+                stopped.countDown();
+            }
         }
     }
 
@@ -138,6 +146,11 @@ public final class Archiver implements Runnable {
     public void stop() {
         stopping.set(true);
         consumer.wakeup();
+    }
+
+    /** Why {@link #run()} ended on its own, if it did. */
+    public Optional<RuntimeException> failure() {
+        return Optional.ofNullable(failure);
     }
 
     /** Waits for {@link #run()} to return after {@link #stop()}. */
@@ -312,14 +325,19 @@ public final class Archiver implements Runnable {
             ConsumerRecord<byte[], byte[]> next = held.peek();
             String key = ObjectKeys.key(partition.topic(), partition.partition(), next.offset(), ObjectKeys.hourOf(next.timestamp()));
             probing = true;
-            uploader.probe(key, abandoned, lastOffset -> answers.add(() -> probed(next.offset(), lastOffset)));
+            uploader.probe(key, abandoned, found -> answers.add(() -> probed(next, key, found)));
         }
 
-        private void probed(long probedOffset, long lastOffset) {
+        private void probed(ConsumerRecord<byte[], byte[]> probed, String key, Optional<ObjectUploader.Outcome.AlreadyThere> found) {
             if (chains.get(partition) != this) {
                 return;
             }
             probing = false;
+            long probedOffset = probed.offset();
+            if (found.isPresent()) {
+                requireSameRecord(key, found.get().first(), probed);
+            }
+            long lastOffset = found.map(ObjectUploader.Outcome.AlreadyThere::lastOffset).orElse(-1L);
             if (lastOffset < 0) {
                 LOG.info("{}: archive ends before offset {}; archiving from there", partition, probedOffset);
                 findingEnd = false;
@@ -368,6 +386,7 @@ public final class Archiver implements Runnable {
             if (outcome instanceof ObjectUploader.Outcome.Stored) {
                 markStored(partition, object.lastOffset() + 1);
             } else if (outcome instanceof ObjectUploader.Outcome.AlreadyThere there) {
+                requireSameRecord(object.key(), there.first(), object.first());
                 if (there.lastOffset() == object.lastOffset()) {
                     markStored(partition, object.lastOffset() + 1);
                     return;
@@ -383,6 +402,23 @@ public final class Archiver implements Runnable {
                 heldRecordBytes = 0;
                 findingEnd = true;
                 consumer.seek(partition, there.lastOffset() + 1);
+            }
+        }
+
+        /**
+         * An object found under a name must start with the very record this archiver read at that
+         * offset. If it does not, the topic was deleted and created again (its offsets start over)
+         * and the archive holds the old one's objects: going on would skip records as stored.
+         */
+        private void requireSameRecord(String key, ArchivedRecord stored, ConsumerRecord<byte[], byte[]> read) {
+            List<ArchivedRecord.Header> headers = new ArrayList<>();
+            read.headers().forEach(h -> headers.add(new ArchivedRecord.Header(h.key(), h.value())));
+            ArchivedRecord expected = new ArchivedRecord(read.topic(), read.partition(), read.offset(), read.timestamp(), read.timestampType(),
+                    read.key(), read.value(), headers);
+            if (!expected.equals(stored)) {
+                throw new IllegalStateException(key + " already holds offset " + read.offset() + " of " + partition
+                        + ", but a different record: the archive holds objects of an earlier topic of that name (deleted and created"
+                        + " again?). Archive this one under another --archive prefix");
             }
         }
 
@@ -436,6 +472,11 @@ public final class Archiver implements Runnable {
 
         @Override
         public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
+            if (failure != null) {
+                // Failing: nothing held is trusted enough to commit; the next owner starts over.
+                forget(partitions);
+                return;
+            }
             for (TopicPartition partition : partitions) {
                 PartitionChain chain = chains.get(partition);
                 if (chain != null) {

@@ -23,6 +23,7 @@ final class ObjectBuffer {
     private final int partition;
     private final long hour;
     private final long firstOffset;
+    private final ConsumerRecord<byte[], byte[]> first;
     private final long openedAtMs;
     private final ByteArrayOutputStream compressed = new ByteArrayOutputStream(64 * 1024);
     private final CountingStream uncompressed;
@@ -35,6 +36,7 @@ final class ObjectBuffer {
         this.partition = first.partition();
         this.hour = ObjectKeys.hourOf(first.timestamp());
         this.firstOffset = first.offset();
+        this.first = first;
         this.openedAtMs = openedAtMs;
         try {
             this.uncompressed = new CountingStream(new LeveledGzip(compressed, compressionLevel));
@@ -85,7 +87,7 @@ final class ObjectBuffer {
             throw new UncheckedIOException(e);
         }
         return new ArchiveObject(ObjectKeys.key(topic, partition, firstOffset, hour), topic, partition, firstOffset, lastOffset, records,
-                uncompressed.count, compressed.toByteArray());
+                uncompressed.count, compressed.toByteArray(), first);
     }
 
     private static final class LeveledGzip extends GZIPOutputStream {

@@ -48,8 +48,8 @@ final class ObjectUploader implements AutoCloseable {
         record Stored() implements Outcome {
         }
 
-        /** An object was already under the key, holding offsets up to {@code lastOffset}. */
-        record AlreadyThere(long lastOffset) implements Outcome {
+        /** An object was already under the key, holding offsets up to {@code lastOffset} and starting with {@code first}. */
+        record AlreadyThere(long lastOffset, ArchivedRecord first) implements Outcome {
         }
 
         /** The partition was taken away before the request succeeded. */
@@ -62,7 +62,7 @@ final class ObjectUploader implements AutoCloseable {
             long started = System.nanoTime();
             Outcome outcome = retrying("storing " + object, cancelled, () -> store.putIfAbsent(object.key(), object.body(), object.metadata())
                     ? new Outcome.Stored()
-                    : new Outcome.AlreadyThere(ArchiveReader.lastOffset(store, object.key())))
+                    : new Outcome.AlreadyThere(ArchiveReader.lastOffset(store, object.key()), ArchiveReader.first(store, object.key())))
                     .orElseGet(Outcome.Cancelled::new);
             if (outcome instanceof Outcome.Stored) {
                 metrics.uploads.record(System.nanoTime() - started, TimeUnit.NANOSECONDS);
@@ -79,10 +79,12 @@ final class ObjectUploader implements AutoCloseable {
         });
     }
 
-    /** Whether an object is stored under {@code key}: the last offset it holds, or -1 if there is none. */
-    Future<?> probe(String key, AtomicBoolean cancelled, Consumer<Long> done) {
+    /** Whether an object is stored under {@code key}: if so, the last offset it holds and its first record. */
+    Future<?> probe(String key, AtomicBoolean cancelled, Consumer<Optional<Outcome.AlreadyThere>> done) {
         return threads.submit(() -> retrying("looking for " + key, cancelled,
-                () -> store.metadata(key).isPresent() ? ArchiveReader.lastOffset(store, key) : -1L)
+                () -> store.metadata(key).isPresent()
+                        ? Optional.of(new Outcome.AlreadyThere(ArchiveReader.lastOffset(store, key), ArchiveReader.first(store, key)))
+                        : Optional.<Outcome.AlreadyThere>empty())
                 .ifPresent(done));
     }
 

@@ -107,6 +107,39 @@ class ArchiveIT {
     }
 
     @Test
+    void refusesToArchiveATopicCreatedAgainUnderAPrefixHoldingTheOldOnesObjects() throws Exception {
+        String topic = "archive-reborn";
+        ArchiveData.createTopic(broker.bootstrapServers(), topic, 3);
+        ArchiveData.produce(broker.bootstrapServers(), topic, 0, 300, 100, 0);
+        ObjectStore store = s3.store("reborn");
+        Archiver first = archiver(store, topic, "reborn-1", 1_000, Duration.ofMillis(200), new SimpleMeterRegistry());
+        awaitArchived(store, topic, ArchiveData.inKafka(broker.bootstrapServers(), topic));
+        stop(first);
+        List<String> before = new ArrayList<>();
+        store.list(topic + "/", object -> before.add(object.key()));
+
+        try (org.apache.kafka.clients.admin.Admin admin = KafkaClients.admin(broker.bootstrapServers())) {
+            admin.deleteTopics(List.of(topic)).all().get();
+            await("topic deleted").atMost(Duration.ofSeconds(30)).until(() -> !admin.listTopics().names().get().contains(topic));
+        }
+        await("topic created again").atMost(Duration.ofSeconds(30)).ignoreExceptions().until(() -> {
+            ArchiveData.createTopic(broker.bootstrapServers(), topic, 3);
+            return true;
+        });
+        // Other records at the same offsets and in the same hour: the first object's name comes again.
+        ArchiveData.produce(broker.bootstrapServers(), topic, 5_000, 300, 100, 0);
+        Archiver second = archiver(store, topic, "reborn-2", 1_000, Duration.ofMillis(200), new SimpleMeterRegistry());
+
+        assertThat(second.awaitStopped(Duration.ofSeconds(60))).as("the archiver stops by itself").isTrue();
+        assertThat(second.failure()).get().extracting(Throwable::getMessage).asString()
+                .containsPattern("already holds offset 0 of archive-reborn-\\d, but a different record")
+                .contains("under another --archive prefix");
+        List<String> after = new ArrayList<>();
+        store.list(topic + "/", object -> after.add(object.key()));
+        assertThat(after).as("nothing written over or beside the old objects").isEqualTo(before);
+    }
+
+    @Test
     void theS3StoreWritesConditionallyAndListsEveryPage() throws Exception {
         ObjectStore store = s3.store("contract");
         assertThat(store.putIfAbsent("t/a", new byte[] {1}, Map.of("linktally-last-offset", "7"))).isTrue();
