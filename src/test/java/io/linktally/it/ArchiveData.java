@@ -3,6 +3,11 @@ package io.linktally.it;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.linktally.archive.ArchiveReader;
+import io.linktally.archive.Archiver;
+import io.linktally.archive.ArchiverSettings;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.time.Clock;
+import java.util.OptionalInt;
 import io.linktally.archive.ArchivedRecord;
 import io.linktally.archive.ObjectKeys;
 import io.linktally.archive.ObjectStore;
@@ -197,6 +202,19 @@ final class ArchiveData {
                 topic, size(expected), objects.size(), missing, doubled);
         assertThat(missing).as("records missing from the archive").isZero();
         assertThat(doubled).as("records archived more than once").isZero();
+    }
+
+    /** An archiver of {@code topic} on a thread of its own, as the archive command runs it; stop it with {@link Archiver#stop()}. */
+    static Archiver startArchiver(String bootstrap, ObjectStore store, String topic, String group, int maxRecords, Duration maxAge,
+                                  long bufferBytes, MeterRegistry metrics) {
+        ArchiverSettings settings = new ArchiverSettings(List.of(topic), group, maxRecords, 64 << 10, maxAge, bufferBytes, 3, 1,
+                Duration.ofSeconds(10), OptionalInt.empty());
+        Archiver archiver = new Archiver(KafkaClients.archiveConsumer(bootstrap, group, group, Duration.ofSeconds(10)), store, settings,
+                metrics, Clock.systemUTC());
+        Thread thread = new Thread(archiver, "archiver-" + group);
+        thread.setDaemon(true);
+        thread.start();
+        return archiver;
     }
 
     static byte[] randomBytes(Random random, int length) {

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.linktally.archive.Archiver;
-import io.linktally.archive.ArchiverSettings;
 import io.linktally.archive.ArchivedRecord;
 import io.linktally.archive.FileObjectStore;
 import io.linktally.archive.ObjectStore;
@@ -13,12 +12,10 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.OptionalInt;
 import java.util.TreeMap;
 import org.apache.kafka.common.TopicPartition;
 import org.junit.jupiter.api.AfterAll;
@@ -195,13 +192,7 @@ class ArchiveIT {
 
     private Archiver archiver(ObjectStore store, String topic, String group, int maxRecords, Duration maxAge, long bufferBytes,
                               MeterRegistry metrics) {
-        ArchiverSettings settings = new ArchiverSettings(List.of(topic), group, maxRecords, 64 << 10, maxAge, bufferBytes, 3, 1,
-                Duration.ofSeconds(10), OptionalInt.empty());
-        Archiver archiver = new Archiver(KafkaClients.archiveConsumer(broker.bootstrapServers(), group, group, Duration.ofSeconds(10)), store, settings, metrics,
-                Clock.systemUTC());
-        Thread thread = new Thread(archiver, "archiver-" + group);
-        thread.setDaemon(true);
-        thread.start();
+        Archiver archiver = ArchiveData.startArchiver(broker.bootstrapServers(), store, topic, group, maxRecords, maxAge, bufferBytes, metrics);
         running.add(archiver);
         return archiver;
     }

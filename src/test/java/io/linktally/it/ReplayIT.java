@@ -5,23 +5,19 @@ import static org.awaitility.Awaitility.await;
 
 import io.linktally.archive.ArchivedRecord;
 import io.linktally.archive.Archiver;
-import io.linktally.archive.ArchiverSettings;
 import io.linktally.archive.FileObjectStore;
 import io.linktally.archive.ObjectStore;
-import io.linktally.kafka.KafkaClients;
 import io.linktally.replay.ReplayCheckpoint;
 import io.linktally.replay.ReplayPosition;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.OptionalInt;
 import java.util.TreeMap;
 import java.util.stream.Stream;
 import org.apache.kafka.common.TopicPartition;
@@ -208,14 +204,8 @@ class ReplayIT {
     }
 
     private static Archiver archive(ObjectStore store, String group) {
-        ArchiverSettings settings = new ArchiverSettings(List.of(SOURCE), group, 200, 1 << 20, Duration.ofMillis(300), 8 << 20, 2, 1,
-                Duration.ofSeconds(10), OptionalInt.empty());
-        Archiver archiver = new Archiver(KafkaClients.archiveConsumer(broker.bootstrapServers(), group, group, Duration.ofSeconds(10)), store,
-                settings, new SimpleMeterRegistry(), Clock.systemUTC());
-        Thread thread = new Thread(archiver, "archiver-" + group);
-        thread.setDaemon(true);
-        thread.start();
-        return archiver;
+        return ArchiveData.startArchiver(broker.bootstrapServers(), store, SOURCE, group, 200, Duration.ofMillis(300), 8 << 20,
+                new SimpleMeterRegistry());
     }
 
     private static void copy(Path from, Path to) throws IOException {
