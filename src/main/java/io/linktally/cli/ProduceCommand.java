@@ -2,7 +2,9 @@ package io.linktally.cli;
 
 import io.linktally.config.KafkaOptions;
 import io.linktally.events.InvalidEventException;
+import io.linktally.events.ClickCodec;
 import io.linktally.events.LinkCreatedCodec;
+import io.linktally.events.SyntheticClicks;
 import io.linktally.events.SyntheticLinks;
 import io.linktally.events.Topics;
 import io.linktally.kafka.KafkaClients;
@@ -16,6 +18,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.Callable;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Supplier;
 import java.util.concurrent.atomic.AtomicReference;
 import me.tongfei.progressbar.ConsoleProgressBarConsumer;
 import me.tongfei.progressbar.ProgressBar;
@@ -48,7 +51,8 @@ final class ProduceCommand implements Callable<Integer> {
         @Option(names = "--file", paramLabel = "FILE", description = "NDJSON file; - for stdin (the default).")
         private String file;
 
-        @Option(names = "--synthetic", paramLabel = "N", description = "Generate N link-created events instead of reading.")
+        @Option(names = "--synthetic", paramLabel = "N",
+                description = "Generate N events instead of reading: link-created events, or clicks with --topic links.clicked.")
         private Long synthetic;
     }
 
@@ -86,21 +90,27 @@ final class ProduceCommand implements Callable<Integer> {
             throw new IllegalStateException(failures.get() + " of " + published.events() + " events were not acknowledged: "
                     + firstFailure.get().getMessage());
         }
+        boolean clicks = topic.equals(Topics.LINKS_CLICKED);
         String detail = source.synthetic != null
-                ? published.flagged() + " repeat an earlier update_id"
-                : published.flagged() + " are not valid link-created events and will be dead-lettered";
+                ? published.flagged() + (clicks ? " repeat an earlier click_id" : " repeat an earlier update_id")
+                : published.flagged() + (clicks ? " are not valid click events" : " are not valid link-created events") + " and will be dead-lettered";
         spec.commandLine().getOut().printf("published %d events to %s (%s)%n", published.events(), topic,
-                topic.equals(Topics.LINKS_CREATED) ? detail : "not validated here");
+                topic.equals(Topics.LINKS_CREATED) || clicks ? detail : "not validated here");
         spec.commandLine().getOut().flush();
         return 0;
     }
 
     private Published produceSynthetic(Producer<byte[], byte[]> producer, long count) {
-        SyntheticLinks links = new SyntheticLinks(seed, distinctUrls, zipfExponent, duplicates, System.currentTimeMillis() / 1000);
+        Supplier<SyntheticLinks.Event> events;
+        if (topic.equals(Topics.LINKS_CLICKED)) {
+            events = new SyntheticClicks(seed, distinctUrls, zipfExponent, duplicates, System.currentTimeMillis())::next;
+        } else {
+            events = new SyntheticLinks(seed, distinctUrls, zipfExponent, duplicates, System.currentTimeMillis() / 1000)::next;
+        }
         long repeats = 0;
         try (ProgressBar progress = progress(count)) {
             for (long i = 0; i < count; i++) {
-                SyntheticLinks.Event event = links.next();
+                SyntheticLinks.Event event = events.get();
                 repeats += event.duplicate() ? 1 : 0;
                 send(producer, event.key(), event.value());
                 progress.step();
@@ -110,7 +120,8 @@ final class ProduceCommand implements Callable<Integer> {
     }
 
     private Published produceLines(Producer<byte[], byte[]> producer, String file) throws IOException {
-        LinkCreatedCodec codec = new LinkCreatedCodec();
+        LinkCreatedCodec linkCreated = new LinkCreatedCodec();
+        ClickCodec clicks = new ClickCodec();
         long published = 0;
         long invalid = 0;
         try (InputStream in = new BufferedInputStream(file.equals("-") ? System.in : Files.newInputStream(Path.of(file)), 1 << 16);
@@ -129,12 +140,12 @@ final class ProduceCommand implements Callable<Integer> {
                     continue;
                 }
                 byte[] key = null;
-                if (topic.equals(Topics.LINKS_CREATED)) {
-                    try {
-                        key = codec.decode(value).updateId().getBytes(StandardCharsets.UTF_8);
-                    } catch (InvalidEventException e) {
-                        invalid++;
-                    }
+                try {
+                    String id = topic.equals(Topics.LINKS_CREATED) ? linkCreated.decode(value).updateId()
+                            : topic.equals(Topics.LINKS_CLICKED) ? clicks.decode(value).clickId() : null;
+                    key = id == null ? null : id.getBytes(StandardCharsets.UTF_8);
+                } catch (InvalidEventException e) {
+                    invalid++;
                 }
                 send(producer, key, value);
                 published++;

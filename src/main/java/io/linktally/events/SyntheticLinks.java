@@ -68,6 +68,11 @@ public final class SyntheticLinks {
     }
 
     private String spelling(int rank) {
+        return spelling(random, rank);
+    }
+
+    /** URL number {@code rank} as real posts and links spell it: scheme and host case, www., tracking parameters, fragments. */
+    static String spelling(UniformRandomProvider random, int rank) {
         String host = DOMAINS[rank % DOMAINS.length];
         StringBuilder url = new StringBuilder(96);
         url.append(random.nextInt(10) == 0 ? "HTTPS://" : "https://");

@@ -65,7 +65,7 @@ public final class HttpApi {
                 ctx.header("Access-Control-Allow-Origin", "*");
                 ctx.header("Cache-Control", "no-store");
             });
-            for (String path : List.of("/v1/counts", "/1/links/shares.json", "/v1/events/link-created")) {
+            for (String path : List.of("/v1/counts", "/1/links/shares.json", "/v1/events/link-created", "/v1/events/clicks")) {
                 config.routes.options(path, HttpApi::preflight);
             }
 
@@ -73,6 +73,7 @@ public final class HttpApi {
             config.routes.post("/v1/counts", countHandlers::postCounts);
             config.routes.get("/1/links/shares.json", cached(cacheControl, countHandlers::bufferShares));
             config.routes.post("/v1/events/link-created", eventHandlers::postLinkCreated);
+            config.routes.post("/v1/events/clicks", eventHandlers::postClicks);
             config.routes.post(RemoteCounts.PATH, countHandlers::peerCounts);
             config.routes.get("/healthz", health::healthz);
             config.routes.get("/readyz", health::readyz);

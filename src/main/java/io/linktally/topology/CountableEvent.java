@@ -37,6 +37,18 @@ public record CountableEvent(Kind kind, String id) {
         return new CountableEvent(Kind.SHARE, updateId);
     }
 
+    /** A click; without a click_id ({@code null}) it is counted every time it arrives. */
+    public static CountableEvent click(String clickId) {
+        return new CountableEvent(Kind.CLICK, clickId == null ? NO_ID : clickId);
+    }
+
+    /** Whether the event carries an id to deduplicate by. */
+    public boolean hasId() {
+        return !id.isEmpty();
+    }
+
+    private static final String NO_ID = "";
+
     public static final Serde<CountableEvent> SERDE = Serdes.serdeFrom(new Serializer<>() {
         @Override
         public byte[] serialize(String topic, CountableEvent event) {
@@ -55,7 +67,7 @@ public record CountableEvent(Kind kind, String id) {
             if (bytes == null) {
                 return null;
             }
-            if (bytes.length < 2) {
+            if (bytes.length < 1) {
                 throw new SerializationException("countable event too short: " + Arrays.toString(bytes));
             }
             return new CountableEvent(Kind.ofTag(bytes[0]), new String(bytes, 1, bytes.length - 1, StandardCharsets.UTF_8));

@@ -63,12 +63,14 @@ final class DedupAndCountProcessor implements Processor<String, CountableEvent, 
     public void process(Record<String, CountableEvent> record) {
         String url = record.key();
         CountableEvent event = record.value();
-        Bytes id = dedupKey(event, url);
-        long time = record.timestamp();
-        if (seenWithinRetention(id, time)) {
-            return;
+        if (event.hasId()) {
+            Bytes id = dedupKey(event, url);
+            long time = record.timestamp();
+            if (seenWithinRetention(id, time)) {
+                return;
+            }
+            seen.put(id, SEEN, bucketStart(time));
         }
-        seen.put(id, SEEN, bucketStart(time));
         LinkCounts current = counts.get(url);
         counts.put(url, (current == null ? LinkCounts.ZERO : current).plus(event.kind()));
     }

@@ -1,5 +1,6 @@
 package io.linktally.topology;
 
+import io.linktally.events.ClickDeserializer;
 import io.linktally.events.LinkCreatedDeserializer;
 import io.linktally.events.Topics;
 import java.time.Duration;
@@ -10,6 +11,7 @@ import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.kstream.Consumed;
+import org.apache.kafka.streams.kstream.KStream;
 import org.apache.kafka.streams.kstream.Named;
 import org.apache.kafka.streams.kstream.Repartitioned;
 import org.apache.kafka.streams.state.KeyValueStore;
@@ -19,8 +21,9 @@ import org.apache.kafka.streams.state.WindowStore;
 import org.apache.kafka.common.utils.Bytes;
 
 /**
- * links.created → validate and canonicalise → repartition by canonical URL → dedup and count.
- * One repartition only: dedup keys include the URL, so they need no partitioning of their own.
+ * links.created and links.clicked → validate and canonicalise → one repartition by canonical URL →
+ * dedup and count. One repartition only: dedup keys include the URL, so they need no partitioning
+ * of their own, and a URL's shares and clicks meet in one task and one store entry.
  */
 public final class LinkTopology {
     private LinkTopology() {
@@ -39,11 +42,17 @@ public final class LinkTopology {
         builder.addStateStore(dedupStore(dedupRetention));
         builder.addStateStore(countsStore());
 
-        builder.stream(Topics.LINKS_CREATED,
+        KStream<String, CountableEvent> shares = builder.stream(Topics.LINKS_CREATED,
                         Consumed.with(Serdes.ByteArray(), LinkCreatedDeserializer.readOnlySerde())
                                 .withName(TopologyNames.LINKS_CREATED_SOURCE))
                 .map((key, event) -> KeyValue.pair(event.canonicalUrl(), CountableEvent.share(event.updateId())),
-                        Named.as(TopologyNames.SHARES_BY_URL))
+                        Named.as(TopologyNames.SHARES_BY_URL));
+        KStream<String, CountableEvent> clicks = builder.stream(Topics.LINKS_CLICKED,
+                        Consumed.with(Serdes.ByteArray(), ClickDeserializer.readOnlySerde())
+                                .withName(TopologyNames.LINKS_CLICKED_SOURCE))
+                .map((key, click) -> KeyValue.pair(click.canonicalUrl(), CountableEvent.click(click.clickId())),
+                        Named.as(TopologyNames.CLICKS_BY_URL));
+        shares.merge(clicks, Named.as(TopologyNames.EVENTS_MERGED))
                 .repartition(Repartitioned.<String, CountableEvent>as(TopologyNames.BY_URL_REPARTITION)
                         .withKeySerde(Serdes.String())
                         .withValueSerde(CountableEvent.SERDE))

@@ -14,6 +14,9 @@ public final class TopologyNames {
 
     public static final String LINKS_CREATED_SOURCE = "links-created-source";
     public static final String SHARES_BY_URL = "shares-by-url";
+    public static final String LINKS_CLICKED_SOURCE = "links-clicked-source";
+    public static final String CLICKS_BY_URL = "clicks-by-url";
+    public static final String EVENTS_MERGED = "shares-and-clicks";
     public static final String DEDUP_AND_COUNT = "dedup-and-count";
 
     private TopologyNames() {

@@ -507,6 +507,31 @@ class HttpApiTest {
         assertAnswer(get("/1/links/shares.json"), 400, "{\"error\":\"missing_url\",\"message\":\"query parameter 'url' is required\"}");
     }
 
+    // ------------------------------------------------------------------ POST /v1/events/clicks
+
+    @Test
+    void clicksArePublishedAsSentKeyedByClickIdIfAny() throws Exception {
+        String withId = "{\"url\": \"https://buffer.com/pricing\", \"clicked_at\": \"2026-11-23T10:00:00Z\", \"click_id\": \"c-789\","
+                + " \"ip\": \"203.0.113.7\", \"user_agent\": \"Mozilla/5.0\", \"referrer\": \"https://twitter.com/x\", \"code\": \"aZ3kP9\"}";
+        String withoutId = "{\"url\": \"https://buffer.com/\"}";
+
+        assertAnswer(post("/v1/events/clicks", withId + "\n" + withoutId + "\n"), 202, "{\"accepted\":2}");
+
+        List<PublishableEvent> batch = publisher.onlyBatch();
+        assertThat(batch).extracting(PublishableEvent::topic).containsOnly("links.clicked");
+        assertThat(batch).extracting(e -> new String(e.value(), StandardCharsets.UTF_8)).containsExactly(withId, withoutId);
+        assertThat(batch.get(0).key()).isEqualTo(bytes("c-789"));
+        assertThat(batch.get(1).key()).isNull();
+    }
+
+    @Test
+    void anInvalidClickRejectsTheRequestNamingTheLine() throws Exception {
+        HttpResponse<String> response = post("/v1/events/clicks", "{\"url\": \"https://buffer.com/\"}\n{\"click_id\": \"c-1\"}\n");
+
+        assertAnswer(response, 400, "{\"error\":\"invalid_event\",\"message\":\"line 2: field 'url' is required\",\"line\":2}");
+        assertThat(publisher.batches).isEmpty();
+    }
+
     // ------------------------------------------------------------------ POST /v1/events/link-created
 
     @Test

@@ -74,6 +74,57 @@ class CountingIT {
     }
 
     @Test
+    void clicksOverHttpAndKafkaAreCountedBesideSharesOncePerClickId() throws Exception {
+        String app = "it-clicks";
+        Path data = Files.createTempDirectory(Path.of("target"), "it-serve-");
+        List<String> urls = List.of("https://buffer.com/a", "https://buffer.com/b", "https://buffer.com/c");
+        Map<String, Long> expectedClicks = new java.util.HashMap<>();
+        java.util.Set<String> ids = new java.util.HashSet<>();
+        List<String> overHttp = new ArrayList<>();
+        List<String[]> toKafka = new ArrayList<>();
+        for (int i = 0; i < 900; i++) {
+            String url = urls.get(i % 3);
+            // Every tenth click has no id and counts each time; every seventh is a retry of the
+            // click three before it, on the same URL.
+            String id = i % 10 == 0 ? null : "k-" + (i % 7 == 0 && i > 3 ? i - 3 : i);
+            if (id == null || ids.add(id)) {
+                expectedClicks.merge(url, 1L, Long::sum);
+            }
+            String json = "{\"url\":\"" + url.replace("https://", i % 2 == 0 ? "https://www." : "HTTPS://") + "\""
+                    + (id == null ? "" : ",\"click_id\":\"" + id + "\"") + ",\"user_agent\":\"Mozilla/5.0\",\"ip\":\"203.0.113." + i % 256 + "\"}";
+            if (i % 2 == 0) {
+                overHttp.add(json);
+            } else {
+                toKafka.add(new String[] {id, json});
+            }
+        }
+
+        try (ServeProcess serve = ServeProcess.create("clicks", broker.bootstrapServers(), data, app).start().awaitReady();
+             Producer<byte[], byte[]> producer = KafkaClients.eventProducer(broker.bootstrapServers(), "it-clicks")) {
+            for (int from = 0; from < overHttp.size(); from += 150) {
+                CountsClient.Answer answer = client.postEvents(serve, "/v1/events/clicks",
+                        String.join("\n", overHttp.subList(from, Math.min(overHttp.size(), from + 150))));
+                assertThat(answer.status()).isEqualTo(202);
+            }
+            for (String[] click : toKafka) {
+                producer.send(new ProducerRecord<>(Topics.LINKS_CLICKED, click[0] == null ? null : click[0].getBytes(StandardCharsets.UTF_8),
+                        click[1].getBytes(StandardCharsets.UTF_8)));
+            }
+            producer.flush();
+            CountsClient.Answer share = client.postEvents(serve, "{\"url\":\"https://buffer.com/a\",\"update_id\":\"k-1\"}");
+            assertThat(share.status()).isEqualTo(202);
+
+            await("no lag for " + app).atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(250))
+                    .until(() -> StreamsLag.of(broker.bootstrapServers(), app) == 0);
+            await("exact clicks").atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(250))
+                    .untilAsserted(() -> ExpectedCounts.assertEqual(client.clicks(serve, urls), expectedClicks));
+            ExpectedCounts.assertEqual(client.shares(serve, urls), Map.of("https://buffer.com/a", 1L, "https://buffer.com/b", 0L,
+                    "https://buffer.com/c", 0L));
+            assertThat(expectedClicks.values().stream().mapToLong(Long::longValue).sum()).isBetween(700L, 850L);
+        }
+    }
+
+    @Test
     void deadLettersPoisonRecordsUnderExactlyOnceWithoutChangingACount() throws Exception {
         String app = "it-poison";
         Path data = Files.createTempDirectory(Path.of("target"), "it-serve-");

@@ -21,7 +21,11 @@ final class CountsClient {
     }
 
     Answer postEvents(ServeProcess serve, String ndjson) throws IOException, InterruptedException {
-        HttpResponse<String> response = http.send(HttpRequest.newBuilder(serve.uri("/v1/events/link-created"))
+        return postEvents(serve, "/v1/events/link-created", ndjson);
+    }
+
+    Answer postEvents(ServeProcess serve, String path, String ndjson) throws IOException, InterruptedException {
+        HttpResponse<String> response = http.send(HttpRequest.newBuilder(serve.uri(path))
                 .timeout(Duration.ofSeconds(30))
                 .POST(HttpRequest.BodyPublishers.ofString(ndjson)).build(), HttpResponse.BodyHandlers.ofString());
         return new Answer(response.statusCode(), JSON.readTree(response.body()));
@@ -29,6 +33,15 @@ final class CountsClient {
 
     /** Shares per URL as asked, from POST /v1/counts; throws unless the answer is 200. */
     Map<String, Long> shares(ServeProcess serve, List<String> urls) {
+        return counts(serve, urls, "shares");
+    }
+
+    /** Clicks per URL as asked, from POST /v1/counts; throws unless the answer is 200. */
+    Map<String, Long> clicks(ServeProcess serve, List<String> urls) {
+        return counts(serve, urls, "clicks");
+    }
+
+    private Map<String, Long> counts(ServeProcess serve, List<String> urls, String field) {
         Map<String, Long> shares = new LinkedHashMap<>();
         for (int from = 0; from < urls.size(); from += 1000) {
             List<String> batch = urls.subList(from, Math.min(urls.size(), from + 1000));
@@ -42,7 +55,7 @@ final class CountsClient {
                 }
                 JsonNode counts = JSON.readTree(response.body()).get("counts");
                 for (int i = 0; i < batch.size(); i++) {
-                    shares.put(counts.get(i).get("url").asText(), counts.get(i).get("shares").asLong());
+                    shares.put(counts.get(i).get("url").asText(), counts.get(i).get(field).asLong());
                 }
             } catch (IOException e) {
                 throw new UncheckedIOException(e);

@@ -32,6 +32,7 @@ class LinkTopologyTest {
     private RocksDbMemory memory;
     private TopologyTestDriver driver;
     private TestInputTopic<byte[], byte[]> created;
+    private TestInputTopic<byte[], byte[]> clicked;
     private TestOutputTopic<byte[], byte[]> deadLetters;
     private KeyValueStore<String, LinkCounts> counts;
 
@@ -47,6 +48,7 @@ class LinkTopologyTest {
         props.putAll(LinkTopology.requiredConfig(memory));
         driver = new TopologyTestDriver(LinkTopology.build(RETENTION), props);
         created = driver.createInputTopic(Topics.LINKS_CREATED, new ByteArraySerializer(), new ByteArraySerializer());
+        clicked = driver.createInputTopic(Topics.LINKS_CLICKED, new ByteArraySerializer(), new ByteArraySerializer());
         deadLetters = driver.createOutputTopic(Topics.DEAD_LETTER, new ByteArrayDeserializer(), new ByteArrayDeserializer());
         counts = driver.getKeyValueStore(TopologyNames.COUNTS_STORE);
     }
@@ -68,6 +70,62 @@ class LinkTopologyTest {
     private long shares(String canonicalUrl) {
         LinkCounts value = counts.get(canonicalUrl);
         return value == null ? 0 : value.shares();
+    }
+
+    private void click(String url, String clickId, Instant at) {
+        String json = "{\"url\":\"" + url + "\",\"clicked_at\":\"" + at + "\""
+                + (clickId == null ? "" : ",\"click_id\":\"" + clickId + "\"")
+                + ",\"ip\":\"203.0.113.7\",\"user_agent\":\"Mozilla/5.0\",\"referrer\":\"https://twitter.com/x\",\"code\":\"aZ3kP9\"}";
+        clicked.pipeInput(new TestRecord<>(clickId == null ? null : bytes(clickId), bytes(json), at));
+    }
+
+    private long clicks(String canonicalUrl) {
+        LinkCounts value = counts.get(canonicalUrl);
+        return value == null ? 0 : value.clicks();
+    }
+
+    @Test
+    void countsClicksUnderTheCanonicalUrlBesideItsShares() {
+        share("https://buffer.com/pricing", "u-1", T0);
+        click("https://www.buffer.com/pricing?utm_source=x", "c-1", T0);
+        click("https://buffer.com/pricing#plans", "c-2", T0.plusSeconds(1));
+        click("https://buffer.com/about", "c-3", T0.plusSeconds(2));
+
+        assertThat(counts.get("https://buffer.com/pricing")).isEqualTo(new LinkCounts(1, 2));
+        assertThat(counts.get("https://buffer.com/about")).isEqualTo(new LinkCounts(0, 1));
+    }
+
+    @Test
+    void countsAClickIdOnceWithinTheRetentionAndClicksWithoutOneEveryTime() {
+        click("https://buffer.com/", "c-1", T0);
+        click("https://buffer.com/", "c-1", T0.plus(Duration.ofDays(6)));
+        click("https://buffer.com/", null, T0.plus(Duration.ofDays(6)));
+        click("https://buffer.com/", null, T0.plus(Duration.ofDays(6)));
+        assertThat(clicks("https://buffer.com/")).isEqualTo(3);
+
+        click("https://buffer.com/", "c-1", T0.plus(Duration.ofDays(12)));
+        assertThat(clicks("https://buffer.com/")).as("seen beyond the retention: counted again").isEqualTo(4);
+    }
+
+    @Test
+    void aClickIdAndAnUpdateIdOfTheSameValueAreDifferentEvents() {
+        share("https://buffer.com/", "42", T0);
+        click("https://buffer.com/", "42", T0);
+        assertThat(counts.get("https://buffer.com/")).isEqualTo(new LinkCounts(1, 1));
+    }
+
+    @Test
+    void deadLettersAnInvalidClickWithItsSourceAndReason() {
+        clicked.pipeInput(new TestRecord<>(bytes("k"), bytes("{\"click_id\":\"c-9\"}"), T0));
+        clicked.pipeInput(new TestRecord<>(bytes("k2"), bytes("{\"url\":\"https://buffer.com/\",\"user_agent\":7}"), T0));
+        click("https://buffer.com/", "c-10", T0);
+
+        List<TestRecord<byte[], byte[]>> dead = deadLetters.readRecordsToList();
+        assertThat(dead).hasSize(2);
+        assertThat(header(dead.get(0), DeadLetterHeaders.SOURCE_TOPIC)).isEqualTo(Topics.LINKS_CLICKED);
+        assertThat(header(dead.get(0), DeadLetterHeaders.REASON)).isEqualTo("field 'url' is required");
+        assertThat(header(dead.get(1), DeadLetterHeaders.REASON)).isEqualTo("field 'user_agent' must be a string");
+        assertThat(counts.get("https://buffer.com/")).isEqualTo(new LinkCounts(0, 1));
     }
 
     @Test

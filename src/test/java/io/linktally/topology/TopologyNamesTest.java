@@ -17,14 +17,22 @@ class TopologyNamesTest {
         assertThat(description).isEqualTo("""
                 Topologies:
                    Sub-topology: 0
+                    Source: links-clicked-source (topics: [links.clicked])
+                      --> clicks-by-url
                     Source: links-created-source (topics: [links.created])
                       --> shares-by-url
+                    Processor: clicks-by-url (stores: [])
+                      --> shares-and-clicks
+                      <-- links-clicked-source
                     Processor: shares-by-url (stores: [])
-                      --> events-by-url-repartition-filter
+                      --> shares-and-clicks
                       <-- links-created-source
+                    Processor: shares-and-clicks (stores: [])
+                      --> events-by-url-repartition-filter
+                      <-- shares-by-url, clicks-by-url
                     Processor: events-by-url-repartition-filter (stores: [])
                       --> events-by-url-repartition-sink
-                      <-- shares-by-url
+                      <-- shares-and-clicks
                     Sink: events-by-url-repartition-sink (topic: events-by-url-repartition)
                       <-- events-by-url-repartition-filter
 
