@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.linktally.query.CountLookup;
 import io.linktally.query.CountResult;
+import io.linktally.topology.LinkCounts;
 import io.linktally.query.RemoteCounts;
 import io.javalin.http.Context;
 import java.io.IOException;
@@ -35,14 +36,41 @@ final class CountHandlers {
     }
 
     void getCount(Context ctx) {
+        Bots bots = Bots.of(ctx);
         String url = ctx.queryParam("url");
         String canonical = RequestUrls.canonical(url, "query parameter 'url'");
         CountResult result = lookup.counts(canonical);
         markStandby(ctx, List.of(result));
-        ctx.json(new CountAnswer(url, canonical, result.counts().shares(), result.counts().clicks()));
+        ctx.json(new CountAnswer(url, canonical, result.counts().shares(), bots.clicks(result.counts())));
+    }
+
+    /** Whose clicks an answer counts: people's (the default), everyone's ({@code bots=true}) or bots' ({@code bots=only}). */
+    enum Bots {
+        EXCLUDED, INCLUDED, ONLY;
+
+        static Bots of(Context ctx) {
+            String bots = ctx.queryParam("bots");
+            if (bots == null || bots.equals("false")) {
+                return EXCLUDED;
+            }
+            return switch (bots) {
+                case "true" -> INCLUDED;
+                case "only" -> ONLY;
+                default -> throw ApiException.badRequest("invalid_bots", "query parameter 'bots' must be false, true or only");
+            };
+        }
+
+        long clicks(LinkCounts counts) {
+            return switch (this) {
+                case EXCLUDED -> counts.clicks();
+                case INCLUDED -> counts.clicks() + counts.botClicks();
+                case ONLY -> counts.botClicks();
+            };
+        }
     }
 
     void postCounts(Context ctx) {
+        Bots bots = Bots.of(ctx);
         List<String> urls = requestedUrls(body(ctx));
         List<String> canonical = new ArrayList<>(urls.size());
         for (int i = 0; i < urls.size(); i++) {
@@ -53,7 +81,7 @@ final class CountHandlers {
         List<CountAnswer> answers = new ArrayList<>(urls.size());
         for (int i = 0; i < urls.size(); i++) {
             CountResult result = results.get(i);
-            answers.add(new CountAnswer(urls.get(i), canonical.get(i), result.counts().shares(), result.counts().clicks()));
+            answers.add(new CountAnswer(urls.get(i), canonical.get(i), result.counts().shares(), bots.clicks(result.counts())));
         }
         ctx.json(new BatchAnswer(answers));
     }

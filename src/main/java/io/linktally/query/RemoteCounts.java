@@ -57,7 +57,7 @@ public final class RemoteCounts {
         List<Map<String, Long>> counts = new ArrayList<>(results.size());
         for (CountResult result : results) {
             counts.add(Map.of("shares", result.counts().shares(), "clicks", result.counts().clicks(),
-                    "standby_lag", result.fromStandby() ? result.standbyLag() : -1L));
+                    "bot_clicks", result.counts().botClicks(), "standby_lag", result.fromStandby() ? result.standbyLag() : -1L));
         }
         return Map.of("counts", counts);
     }
@@ -70,7 +70,8 @@ public final class RemoteCounts {
             }
             List<CountResult> results = new ArrayList<>(expected);
             for (JsonNode count : counts) {
-                LinkCounts value = new LinkCounts(count.get("shares").asLong(), count.get("clicks").asLong());
+                LinkCounts value = new LinkCounts(count.get("shares").asLong(), count.get("clicks").asLong(),
+                        count.path("bot_clicks").asLong(0));
                 long lag = count.get("standby_lag").asLong();
                 results.add(lag < 0 ? CountResult.active(value) : CountResult.standby(value, lag));
             }

@@ -15,7 +15,7 @@ import org.apache.kafka.common.serialization.Serializer;
  */
 public record CountableEvent(Kind kind, String id) {
     public enum Kind {
-        SHARE((byte) 'S'), CLICK((byte) 'C');
+        SHARE((byte) 'S'), CLICK((byte) 'C'), BOT_CLICK((byte) 'B');
 
         private final byte tag;
 
@@ -37,9 +37,9 @@ public record CountableEvent(Kind kind, String id) {
         return new CountableEvent(Kind.SHARE, updateId);
     }
 
-    /** A click; without a click_id ({@code null}) it is counted every time it arrives. */
-    public static CountableEvent click(String clickId) {
-        return new CountableEvent(Kind.CLICK, clickId == null ? NO_ID : clickId);
+    /** A click, by a bot or not; without a click_id ({@code null}) it is counted every time it arrives. */
+    public static CountableEvent click(String clickId, boolean bot) {
+        return new CountableEvent(bot ? Kind.BOT_CLICK : Kind.CLICK, clickId == null ? NO_ID : clickId);
     }
 
     /** Whether the event carries an id to deduplicate by. */

@@ -3,6 +3,7 @@ package io.linktally.topology;
 import io.linktally.events.ClickDeserializer;
 import io.linktally.events.LinkCreatedDeserializer;
 import io.linktally.events.Topics;
+import io.linktally.events.UserAgents;
 import java.time.Duration;
 import java.util.Map;
 import org.apache.kafka.streams.StreamsConfig;
@@ -38,6 +39,7 @@ public final class LinkTopology {
         if (dedupRetention.toMillis() < 2) {
             throw new IllegalArgumentException("dedup retention must be at least 2 ms, got " + dedupRetention);
         }
+        UserAgents userAgents = new UserAgents();
         StreamsBuilder builder = new StreamsBuilder();
         builder.addStateStore(dedupStore(dedupRetention));
         builder.addStateStore(countsStore());
@@ -50,7 +52,8 @@ public final class LinkTopology {
         KStream<String, CountableEvent> clicks = builder.stream(Topics.LINKS_CLICKED,
                         Consumed.with(Serdes.ByteArray(), ClickDeserializer.readOnlySerde())
                                 .withName(TopologyNames.LINKS_CLICKED_SOURCE))
-                .map((key, click) -> KeyValue.pair(click.canonicalUrl(), CountableEvent.click(click.clickId())),
+                .map((key, click) -> KeyValue.pair(click.canonicalUrl(),
+                                CountableEvent.click(click.clickId(), userAgents.classify(click.userAgent()).bot())),
                         Named.as(TopologyNames.CLICKS_BY_URL));
         shares.merge(clicks, Named.as(TopologyNames.EVENTS_MERGED))
                 .repartition(Repartitioned.<String, CountableEvent>as(TopologyNames.BY_URL_REPARTITION)

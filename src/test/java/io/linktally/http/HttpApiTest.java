@@ -137,7 +137,7 @@ class HttpApiTest {
     @BeforeEach
     void start() {
         startWith(HttpApi.create(counts, readiness, publisher, SETTINGS, metrics));
-        counts.counts.put("https://buffer.com/", new LinkCounts(42, 7));
+        counts.counts.put("https://buffer.com/", new LinkCounts(42, 7, 5));
         counts.counts.put("https://example.com/a?b=1", new LinkCounts(3, 0));
     }
 
@@ -243,6 +243,18 @@ class HttpApiTest {
     }
 
     @Test
+    void botClicksAreLeftOutUnlessAskedFor() throws Exception {
+        String url = "/v1/counts?url=" + q("https://buffer.com");
+        assertAnswer(get(url + "&bots=false"), 200, "{\"url\":\"https://buffer.com\",\"canonical_url\":\"https://buffer.com/\",\"shares\":42,\"clicks\":7}");
+        assertAnswer(get(url + "&bots=true"), 200, "{\"url\":\"https://buffer.com\",\"canonical_url\":\"https://buffer.com/\",\"shares\":42,\"clicks\":12}");
+        assertAnswer(get(url + "&bots=only"), 200, "{\"url\":\"https://buffer.com\",\"canonical_url\":\"https://buffer.com/\",\"shares\":42,\"clicks\":5}");
+        assertAnswer(post("/v1/counts?bots=only", "{\"urls\":[\"https://buffer.com\"]}"), 200,
+                "{\"counts\":[{\"url\":\"https://buffer.com\",\"canonical_url\":\"https://buffer.com/\",\"shares\":42,\"clicks\":5}]}");
+        assertAnswer(get(url + "&bots=maybe"), 400,
+                "{\"error\":\"invalid_bots\",\"message\":\"query parameter 'bots' must be false, true or only\"}");
+    }
+
+    @Test
     void anAnswerFromAStandbyCopySaysSoAndGivesItsLag() throws Exception {
         counts.fromStandby.add("https://buffer.com/");
 
@@ -264,8 +276,8 @@ class HttpApiTest {
         HttpResponse<String> response = post("/internal/v1/counts",
                 "{\"urls\": [\"https://a.example/\", \"https://buffer.com/\"], \"allow_standby\": true}");
 
-        assertAnswer(response, 200, "{\"counts\":[{\"shares\":0,\"clicks\":0,\"standby_lag\":-1},"
-                + "{\"shares\":42,\"clicks\":7,\"standby_lag\":7}]}");
+        assertAnswer(response, 200, "{\"counts\":[{\"shares\":0,\"clicks\":0,\"bot_clicks\":0,\"standby_lag\":-1},"
+                + "{\"shares\":42,\"clicks\":7,\"bot_clicks\":5,\"standby_lag\":7}]}");
     }
 
     @Test

@@ -72,10 +72,17 @@ class LinkTopologyTest {
         return value == null ? 0 : value.shares();
     }
 
+    private static final String BROWSER = "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36";
+    private static final String CRAWLER = "Mozilla/5.0 (compatible; Googlebot/2.1; +http://www.google.com/bot.html)";
+
     private void click(String url, String clickId, Instant at) {
+        click(url, clickId, at, BROWSER);
+    }
+
+    private void click(String url, String clickId, Instant at, String userAgent) {
         String json = "{\"url\":\"" + url + "\",\"clicked_at\":\"" + at + "\""
                 + (clickId == null ? "" : ",\"click_id\":\"" + clickId + "\"")
-                + ",\"ip\":\"203.0.113.7\",\"user_agent\":\"Mozilla/5.0\",\"referrer\":\"https://twitter.com/x\",\"code\":\"aZ3kP9\"}";
+                + ",\"ip\":\"203.0.113.7\",\"user_agent\":\"" + userAgent + "\",\"referrer\":\"https://twitter.com/x\",\"code\":\"aZ3kP9\"}";
         clicked.pipeInput(new TestRecord<>(clickId == null ? null : bytes(clickId), bytes(json), at));
     }
 
@@ -105,6 +112,17 @@ class LinkTopologyTest {
 
         click("https://buffer.com/", "c-1", T0.plus(Duration.ofDays(12)));
         assertThat(clicks("https://buffer.com/")).as("seen beyond the retention: counted again").isEqualTo(4);
+    }
+
+    @Test
+    void countsBotClicksApart() {
+        click("https://buffer.com/", "c-1", T0);
+        click("https://buffer.com/", "c-2", T0, CRAWLER);
+        click("https://buffer.com/", "c-2", T0, CRAWLER);
+        click("https://buffer.com/", null, T0, "Twitterbot/1.0");
+        click("https://buffer.com/", null, T0, "not a browser at all");
+
+        assertThat(counts.get("https://buffer.com/")).isEqualTo(new LinkCounts(0, 2, 2));
     }
 
     @Test
