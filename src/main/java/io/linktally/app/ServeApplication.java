@@ -112,12 +112,13 @@ public final class ServeApplication implements AutoCloseable {
                 app.stopped.countDown();
             }
         });
-        streams.start();
+        // A bucket that is missing or refuses the credentials fails the start here, before Streams runs.
         app.archive = ArchiveRunner.start(archiveUri, archiveOptions, bootstrap, options.sessionTimeout(), options.drainTimeout(), metrics, () -> {
             LOG.error("The archiver failed; stopping");
             app.failed = true;
             app.stopped.countDown();
         });
+        streams.start();
         http.start(options.httpHost(), options.httpPort());
         LOG.info("HTTP API on http://{}:{} (advertised as {})", options.httpHost(), http.port(), options.applicationServer());
         return app;

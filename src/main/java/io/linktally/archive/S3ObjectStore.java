@@ -27,6 +27,7 @@ import software.amazon.awssdk.services.s3.model.S3Object;
  * S3Proxy) switches to path-style access.
  */
 public final class S3ObjectStore implements ObjectStore {
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(S3ObjectStore.class);
     private static final int PRECONDITION_FAILED = 412;
     private static final int NOT_FOUND = 404;
     private final S3Client s3;
@@ -58,6 +59,28 @@ public final class S3ObjectStore implements ObjectStore {
         } catch (SdkException e) {
             // S3-compatible stores ignore the region, and AWS redirects to the bucket's own.
             return Region.US_EAST_1;
+        }
+    }
+
+    /**
+     * Fails at once, saying why, if the bucket is missing or refuses these credentials: mistakes a
+     * user should hear about at start-up rather than as uploads retried without end. An unreachable
+     * store is not a mistake (it may be down for a while) and only logs.
+     */
+    public void checkBucket() {
+        try {
+            s3.headBucket(request -> request.bucket(bucket));
+        } catch (S3Exception e) {
+            if (e.statusCode() == NOT_FOUND) {
+                throw new IllegalArgumentException("the bucket " + bucket + " does not exist");
+            }
+            if (e.statusCode() == 403 || e.statusCode() == 401) {
+                throw new IllegalArgumentException("access to the bucket " + bucket + " is denied: check the AWS credentials ("
+                        + e.awsErrorDetails().errorCode() + ")");
+            }
+            LOG.warn("Could not check the bucket {}: {}", bucket, e.getMessage());
+        } catch (SdkException e) {
+            LOG.warn("Could not reach the bucket {} (uploads will retry): {}", bucket, e.getMessage());
         }
     }
 

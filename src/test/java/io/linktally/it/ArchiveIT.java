@@ -137,6 +137,19 @@ class ArchiveIT {
     }
 
     @Test
+    void aMissingBucketOrWrongCredentialsAreSaidAtOnce() {
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> new io.linktally.archive.S3ObjectStore(s3.client(), "no-such-bucket", "x")
+                .checkBucket()).hasMessage("the bucket no-such-bucket does not exist");
+        try (software.amazon.awssdk.services.s3.S3Client wrong = software.amazon.awssdk.services.s3.S3Client.builder()
+                .endpointOverride(s3.endpoint()).forcePathStyle(true).region(software.amazon.awssdk.regions.Region.US_EAST_1)
+                .credentialsProvider(software.amazon.awssdk.auth.credentials.StaticCredentialsProvider.create(
+                        software.amazon.awssdk.auth.credentials.AwsBasicCredentials.create("nobody", "wrong"))).build()) {
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> new io.linktally.archive.S3ObjectStore(wrong, S3Server.BUCKET, "x")
+                    .checkBucket()).hasMessageStartingWith("access to the bucket archive is denied: check the AWS credentials");
+        }
+    }
+
+    @Test
     void theS3StoreWritesConditionallyAndListsEveryPage() throws Exception {
         ObjectStore store = s3.store("contract");
         assertThat(store.putIfAbsent("t/a", new byte[] {1}, Map.of("linktally-last-offset", "7"))).isTrue();
