@@ -34,9 +34,12 @@ public final class ArchiveRunner implements AutoCloseable {
         this.thread = new Thread(() -> {
             try {
                 archiver.run();
-            } catch (RuntimeException e) {
+            } catch (RuntimeException | Error e) {
                 failed = true;
                 onFailure.run();
+                if (e instanceof Error error) {
+                    throw error;
+                }
             }
         }, "archiver");
     }

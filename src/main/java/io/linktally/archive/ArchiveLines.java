@@ -52,7 +52,7 @@ public final class ArchiveLines {
     /** Reads the line whose START_OBJECT the parser is on; a malformed line is an {@link IOException} saying what is wrong. */
     public static ArchivedRecord read(JsonParser in) throws IOException {
         if (in.currentToken() != JsonToken.START_OBJECT) {
-            throw new IOException("an archive line must be a JSON object, found " + in.currentToken());
+            throw new MalformedLineException("an archive line must be a JSON object, found " + in.currentToken());
         }
         String topic = null;
         Integer partition = null;
@@ -78,7 +78,7 @@ public final class ArchiveLines {
             }
         }
         if (topic == null || partition == null || offset == null || timestamp == null) {
-            throw new IOException("an archive line needs topic, partition, offset and timestamp");
+            throw new MalformedLineException("an archive line needs topic, partition, offset and timestamp");
         }
         return new ArchivedRecord(topic, partition, offset, timestamp, type, key, value, headers);
     }
@@ -99,14 +99,14 @@ public final class ArchiveLines {
             return null;
         }
         if (token != JsonToken.VALUE_STRING) {
-            throw new IOException(field + " must be a string or null, found " + token);
+            throw new MalformedLineException(field + " must be a string or null, found " + token);
         }
         return field.endsWith("_base64") ? in.getBinaryValue() : in.getText().getBytes(StandardCharsets.UTF_8);
     }
 
     private static List<ArchivedRecord.Header> readHeaders(JsonParser in, JsonToken token) throws IOException {
         if (token != JsonToken.START_ARRAY) {
-            throw new IOException("headers must be an array, found " + token);
+            throw new MalformedLineException("headers must be an array, found " + token);
         }
         List<ArchivedRecord.Header> headers = new ArrayList<>();
         while (in.nextToken() == JsonToken.START_OBJECT) {
@@ -122,7 +122,7 @@ public final class ArchiveLines {
                 }
             }
             if (key == null) {
-                throw new IOException("a header needs a key");
+                throw new MalformedLineException("a header needs a key");
             }
             headers.add(new ArchivedRecord.Header(key, value));
         }
@@ -146,6 +146,13 @@ public final class ArchiveLines {
             return true;
         } catch (CharacterCodingException e) {
             return false;
+        }
+    }
+
+    /** A line that is JSON but not an archive line: the object holding it is corrupt. */
+    public static final class MalformedLineException extends IOException {
+        MalformedLineException(String message) {
+            super(message);
         }
     }
 }

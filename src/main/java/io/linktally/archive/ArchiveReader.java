@@ -43,7 +43,7 @@ public final class ArchiveReader {
             }
         } catch (CorruptObjectException e) {
             throw e;
-        } catch (ZipException | JsonProcessingException | java.io.EOFException e) {
+        } catch (ZipException | JsonProcessingException | java.io.EOFException | ArchiveLines.MalformedLineException e) {
             throw new CorruptObjectException(key, lastGood, e.getMessage(), e);
         }
     }
@@ -57,7 +57,7 @@ public final class ArchiveReader {
                 throw new CorruptObjectException(key, -1, "the object holds no records", null);
             }
             return ArchiveLines.read(lines);
-        } catch (ZipException | JsonProcessingException | java.io.EOFException e) {
+        } catch (ZipException | JsonProcessingException | java.io.EOFException | ArchiveLines.MalformedLineException e) {
             throw new CorruptObjectException(key, -1, e.getMessage(), e);
         }
     }

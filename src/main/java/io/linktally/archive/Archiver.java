@@ -108,9 +108,10 @@ public final class Archiver implements Runnable {
             throw e;
         } finally {
             try {
+                // The consumer first: its last revocation may still wait on uploads in flight.
+                consumer.close();
                 encoders.shutdownNow();
                 uploader.close();
-                consumer.close();
             } catch (RuntimeException e) {
                 LOG.warn("Closing the archiver's consumer failed: {}", e.toString());
             } finally {
@@ -259,8 +260,9 @@ public final class Archiver implements Runnable {
     /** On stop: close every open object, store everything held and commit, up to the drain timeout. */
     private void drain() {
         long deadline = clock.millis() + settings.drainTimeout().toMillis();
-        chains.values().forEach(PartitionChain::closeOpen);
         while (clock.millis() < deadline && chains.values().stream().anyMatch(PartitionChain::holdsObjects)) {
+            // Every pass: an answer to a probe can still open an object while draining.
+            chains.values().forEach(PartitionChain::closeOpen);
             step();
             try {
                 Thread.sleep(10);
@@ -477,10 +479,13 @@ public final class Archiver implements Runnable {
                 forget(partitions);
                 return;
             }
+            // One deadline for all of them, well inside max.poll.interval.ms; none once stopping,
+            // where draining has already waited.
+            long deadline = clock.millis() + (stopping.get() ? 0 : REVOKE_WAIT.toMillis());
             for (TopicPartition partition : partitions) {
                 PartitionChain chain = chains.get(partition);
                 if (chain != null) {
-                    chain.finishStoring(REVOKE_WAIT);
+                    chain.finishStoring(Duration.ofMillis(Math.max(0, deadline - clock.millis())));
                 }
             }
             Runnable answer;

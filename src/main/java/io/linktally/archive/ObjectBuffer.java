@@ -8,7 +8,6 @@ import java.io.FilterOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
-import java.util.zip.Deflater;
 import java.util.zip.GZIPOutputStream;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 
@@ -93,7 +92,7 @@ final class ObjectBuffer {
     private static final class LeveledGzip extends GZIPOutputStream {
         LeveledGzip(OutputStream out, int level) throws IOException {
             super(out, 64 * 1024);
-            def.setLevel(level == 0 ? Deflater.DEFAULT_COMPRESSION : level);
+            def.setLevel(level);
         }
     }
 

@@ -95,6 +95,7 @@ final class ObjectUploader implements AutoCloseable {
     /** The request's answer, or empty once the partition is taken away. */
     private <T> Optional<T> retrying(String what, AtomicBoolean cancelled, Request<T> request) {
         long backoff = FIRST_BACKOFF_MS;
+        long lastLogged = 0;
         for (int attempt = 1; ; attempt++) {
             if (cancelled.get()) {
                 return Optional.empty();
@@ -103,7 +104,9 @@ final class ObjectUploader implements AutoCloseable {
                 return Optional.of(request.call());
             } catch (IOException | RuntimeException e) {
                 metrics.failures.increment();
-                if (attempt == 1 || Long.bitCount(attempt) == 1) {
+                long now = System.currentTimeMillis();
+                if (attempt == 1 || Long.bitCount(attempt) == 1 || now - lastLogged >= 60_000) {
+                    lastLogged = now;
                     LOG.warn("Object store failed {} (attempt {}), retrying in {} ms: {}", what, attempt, backoff, e.toString());
                 }
             }

@@ -49,6 +49,8 @@ public final class S3ObjectStore implements ObjectStore {
                 // Uploads are retried by the archiver without end; the SDK's own retries stay short.
                 .overrideConfiguration(config -> config.apiCallTimeout(Duration.ofMinutes(2)));
         builder.region(region.map(Region::of).orElseGet(S3ObjectStore::defaultRegion));
+        // A bucket in another region than the one guessed answers with a redirect; follow it.
+        builder.crossRegionAccessEnabled(true);
         endpoint.ifPresent(uri -> builder.endpointOverride(uri).forcePathStyle(true));
         return builder.build();
     }
@@ -57,7 +59,7 @@ public final class S3ObjectStore implements ObjectStore {
         try {
             return new DefaultAwsRegionProviderChain().getRegion();
         } catch (SdkException e) {
-            // S3-compatible stores ignore the region, and AWS redirects to the bucket's own.
+            // S3-compatible stores ignore the region; for AWS, cross-region access finds the bucket's own.
             return Region.US_EAST_1;
         }
     }
@@ -80,6 +82,10 @@ public final class S3ObjectStore implements ObjectStore {
             }
             LOG.warn("Could not check the bucket {}: {}", bucket, e.getMessage());
         } catch (SdkException e) {
+            if (String.valueOf(e.getMessage()).contains("Unable to load credentials")) {
+                throw new IllegalArgumentException("no AWS credentials found for the bucket " + bucket
+                        + ": set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or a profile or role");
+            }
             LOG.warn("Could not reach the bucket {} (uploads will retry): {}", bucket, e.getMessage());
         }
     }
@@ -88,7 +94,7 @@ public final class S3ObjectStore implements ObjectStore {
     public boolean putIfAbsent(String key, byte[] body, Map<String, String> metadata) throws IOException {
         try {
             s3.putObject(request -> request.bucket(bucket).key(prefix + key).ifNoneMatch("*")
-                    .contentType("application/x-ndjson").contentEncoding("gzip").metadata(metadata), RequestBody.fromBytes(body));
+                    .contentType("application/gzip").metadata(metadata), RequestBody.fromBytes(body));
             return true;
         } catch (S3Exception e) {
             if (e.statusCode() == PRECONDITION_FAILED) {

@@ -19,7 +19,8 @@ public final class ArchiveOptions {
     private CommandSpec spec;
 
     @Option(names = "--archive", paramLabel = "URI",
-            description = "s3://bucket/prefix, file:/path or none (default: file:<data-dir>/archive on the embedded default, else none for serve).")
+            description = "s3://bucket/prefix, file:/path or none (default for archive: file:./data/archive; for serve: "
+                    + "file:<data-dir>/archive on the embedded default, none with --bootstrap-servers).")
     private String archive;
 
     @Mixin

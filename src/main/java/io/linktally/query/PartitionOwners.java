@@ -33,7 +33,7 @@ final class PartitionOwners {
     }
 
     /** Called on every Kafka Streams state change: a rebalance may have moved any partition. */
-    void forget() {
+    synchronized void forget() {
         generation.incrementAndGet();
         snapshot = null;
     }

@@ -35,6 +35,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class Replayer {
     private static final Logger LOG = LoggerFactory.getLogger(Replayer.class);
+    private static final int MAX_POSITION_BYTES = 4096;
 
     private final ObjectStore store;
     private final Producer<byte[], byte[]> producer;
@@ -94,6 +95,7 @@ public final class Replayer {
 
     /** Replays the plan from the position given; returns what it did. Throws on a corrupt object unless skipping. */
     public Summary run(ReplayPlan plan) throws IOException {
+        requirePositionFits(plan);
         long started = System.nanoTime();
         pacingStart = started;
         try {
@@ -159,6 +161,21 @@ public final class Replayer {
         bytesRead.addAndGet(object.size());
     }
 
+    /**
+     * The position rides in offset metadata, which brokers cap (offset.metadata.max.bytes, 4096
+     * by default): say so before publishing anything rather than fail at the first commit.
+     */
+    private void requirePositionFits(ReplayPlan plan) {
+        Map<TopicPartition, Long> all = new HashMap<>();
+        plan.objects().keySet().forEach(partition -> all.put(partition, Long.MAX_VALUE));
+        int bytes = position.after(all, Long.MAX_VALUE).toJson().getBytes(java.nio.charset.StandardCharsets.UTF_8).length;
+        if (bytes > MAX_POSITION_BYTES) {
+            throw new IllegalArgumentException("the position of a replay of " + all.size() + " partitions takes up to " + bytes
+                    + " bytes, more than the " + MAX_POSITION_BYTES + " bytes of offset metadata brokers keep by default;"
+                    + " replay fewer topics at a time (--topics)");
+        }
+    }
+
     private static ProducerRecord<byte[], byte[]> toProducerRecord(ArchivedRecord record, String target, boolean keep) {
         List<Header> headers = new ArrayList<>(record.headers().size());
         for (ArchivedRecord.Header header : record.headers()) {
@@ -212,8 +229,16 @@ public final class Replayer {
             return;
         }
         paced++;
+        long now = System.nanoTime();
         long due = pacingStart + (long) (paced * 1e9 / settings.rate().getAsLong());
-        long wait = due - System.nanoTime();
+        if (now - due > 1_000_000_000L) {
+            // More than a second behind (skipping, reading, committing): start counting again
+            // rather than spend the credit in a burst above the rate.
+            pacingStart = now;
+            paced = 1;
+            return;
+        }
+        long wait = due - now;
         if (wait > 0) {
             try {
                 Thread.sleep(wait / 1_000_000, (int) (wait % 1_000_000));

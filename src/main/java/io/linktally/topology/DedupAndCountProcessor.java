@@ -101,7 +101,9 @@ final class DedupAndCountProcessor implements Processor<String, CountableEvent, 
         byte[] id = event.id().getBytes(StandardCharsets.UTF_8);
         byte[] url = canonicalUrl.getBytes(StandardCharsets.UTF_8);
         byte[] key = new byte[2 + id.length + url.length];
-        key[0] = (byte) event.kind().ordinal();
+        // People's and bots' clicks share one namespace: a retried click must stay a repeat even if
+        // its agent is classified otherwise the second time (a newer uap-core, say).
+        key[0] = (byte) (event.kind() == CountableEvent.Kind.BOT_CLICK ? CountableEvent.Kind.CLICK : event.kind()).ordinal();
         System.arraycopy(id, 0, key, 1, id.length);
         key[1 + id.length] = 0;
         System.arraycopy(url, 0, key, 2 + id.length, url.length);

@@ -126,6 +126,14 @@ class LinkTopologyTest {
     }
 
     @Test
+    void aRetriedClickStaysARepeatEvenIfItsAgentIsClassifiedOtherwise() {
+        click("https://buffer.com/", "c-1", T0);
+        click("https://buffer.com/", "c-1", T0.plusSeconds(5), CRAWLER);
+
+        assertThat(counts.get("https://buffer.com/")).isEqualTo(new LinkCounts(0, 1, 0));
+    }
+
+    @Test
     void aClickIdAndAnUpdateIdOfTheSameValueAreDifferentEvents() {
         share("https://buffer.com/", "42", T0);
         click("https://buffer.com/", "42", T0);
