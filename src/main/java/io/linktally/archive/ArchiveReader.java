@@ -64,7 +64,12 @@ public final class ArchiveReader {
 
     /** The offset of the object's last record: from its metadata when the store keeps it, else by reading it. */
     public static long lastOffset(ObjectStore store, String key) throws IOException {
-        String recorded = store.metadata(key).orElseThrow(() -> new java.nio.file.NoSuchFileException(key)).get(ArchiveObject.LAST_OFFSET);
+        return lastOffset(store, key, store.metadata(key).orElseThrow(() -> new java.nio.file.NoSuchFileException(key)));
+    }
+
+    /** As {@link #lastOffset(ObjectStore, String)}, with the object's metadata already fetched. */
+    public static long lastOffset(ObjectStore store, String key, java.util.Map<String, String> metadata) throws IOException {
+        String recorded = metadata.get(ArchiveObject.LAST_OFFSET);
         if (recorded != null) {
             try {
                 return Long.parseLong(recorded);

@@ -2,6 +2,7 @@ package io.linktally.archive;
 
 import java.io.IOException;
 import java.time.Duration;
+import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.concurrent.ExecutorService;
@@ -82,9 +83,12 @@ final class ObjectUploader implements AutoCloseable {
     /** Whether an object is stored under {@code key}: if so, the last offset it holds and its first record. */
     Future<?> probe(String key, AtomicBoolean cancelled, Consumer<Optional<Outcome.AlreadyThere>> done) {
         return threads.submit(() -> retrying("looking for " + key, cancelled,
-                () -> store.metadata(key).isPresent()
-                        ? Optional.of(new Outcome.AlreadyThere(ArchiveReader.lastOffset(store, key), ArchiveReader.first(store, key)))
-                        : Optional.<Outcome.AlreadyThere>empty())
+                () -> {
+                    Optional<Map<String, String>> metadata = store.metadata(key);
+                    return metadata.isPresent()
+                            ? Optional.of(new Outcome.AlreadyThere(ArchiveReader.lastOffset(store, key, metadata.get()), ArchiveReader.first(store, key)))
+                            : Optional.<Outcome.AlreadyThere>empty();
+                })
                 .ifPresent(done));
     }
 

@@ -29,9 +29,6 @@ public final class ClickCodec {
     }
 
     private static ClickEvent readObject(JsonParser parser) throws IOException {
-        if (parser.nextToken() != JsonToken.START_OBJECT) {
-            throw new InvalidEventException("event must be a JSON object");
-        }
         String url = null;
         String clickId = null;
         Instant clickedAt = null;

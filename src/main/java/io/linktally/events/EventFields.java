@@ -24,7 +24,7 @@ final class EventFields {
     private EventFields() {
     }
 
-    /** Reads the one JSON object of the given object reader. */
+    /** Reads the fields of the event's JSON object; the parser stands on its START_OBJECT. */
     interface ObjectReader<T> {
         T read(JsonParser parser) throws IOException;
     }
@@ -41,6 +41,9 @@ final class EventFields {
         }
         requireUtf8(bytes);
         try (JsonParser parser = json.createParser(bytes)) {
+            if (parser.nextToken() != JsonToken.START_OBJECT) {
+                throw new InvalidEventException("event must be a JSON object");
+            }
             T event = reader.read(parser);
             if (parser.nextToken() != null) {
                 throw new InvalidEventException("unexpected content after the JSON object");

@@ -31,9 +31,6 @@ public final class LinkCreatedCodec {
     }
 
     private static LinkCreated readObject(JsonParser parser) throws IOException {
-        if (parser.nextToken() != JsonToken.START_OBJECT) {
-            throw new InvalidEventException("event must be a JSON object");
-        }
         String url = null;
         String updateId = null;
         Instant createdAt = null;

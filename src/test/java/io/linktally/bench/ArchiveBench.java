@@ -31,7 +31,7 @@ public final class ArchiveBench {
         Map<String, String> opts = BenchCluster.options(args);
         long events = Long.parseLong(opts.getOrDefault("events", "1000000"));
         Path jar = Path.of(opts.getOrDefault("jar", "target/linktally.jar")).toAbsolutePath();
-        List<String> archiveArgs = split(opts.getOrDefault("archive-args", ""));
+        List<String> archiveArgs = BenchCluster.split(opts.getOrDefault("archive-args", ""));
 
         try (BenchCluster cluster = BenchCluster.start(jar)) {
             System.err.printf("bench: %d events, work dir %s%n", events, cluster.work());
@@ -49,7 +49,7 @@ public final class ArchiveBench {
 
                 int httpPort = BenchCluster.freePort();
                 List<String> command = new ArrayList<>(List.of("java", "-Xmx1g"));
-                command.addAll(split(opts.getOrDefault("archive-jvm-args", "")));
+                command.addAll(BenchCluster.split(opts.getOrDefault("archive-jvm-args", "")));
                 command.addAll(List.of("-jar", jar.toString(), "archive",
                         "--bootstrap-servers", cluster.bootstrap(), "--archive", "s3://" + BenchCluster.S3.BUCKET + "/raw", "--s3-endpoint", endpoint.toString(),
                         "--topics", Topics.LINKS_CREATED, "--http-host", "127.0.0.1", "--http-port", Integer.toString(httpPort)));
@@ -148,7 +148,4 @@ public final class ArchiveBench {
         return new Check(objects.size(), bytes, counts[0], counts[1], seen);
     }
 
-    private static List<String> split(String args) {
-        return args.isBlank() ? List.of() : List.of(args.trim().split("\\s+"));
-    }
 }

@@ -204,6 +204,11 @@ final class BenchCluster implements AutoCloseable {
         throw new IllegalStateException("no " + column + " in ConsumerPerformance output:\n" + output);
     }
 
+    /** Space-separated arguments given as one option value, e.g. {@code --serve-jvm-args "-Xmx2g -XX:+UseZGC"}. */
+    static List<String> split(String args) {
+        return args.isBlank() ? List.of() : List.of(args.trim().split("\\s+"));
+    }
+
     static String match(String text, String regex) {
         Matcher m = Pattern.compile(regex).matcher(text);
         if (!m.find()) {

@@ -51,11 +51,11 @@ public final class IngestBench {
             String app = "bench-ingest";
             int httpPort = BenchCluster.freePort();
             List<String> jvm = new ArrayList<>(List.of(opts.getOrDefault("serve-java", "java"), "-Xmx2g"));
-            jvm.addAll(split(opts.getOrDefault("serve-jvm-args", "")));
+            jvm.addAll(BenchCluster.split(opts.getOrDefault("serve-jvm-args", "")));
             List<String> serveArgs = new ArrayList<>(List.of("--application-id", app, "--http-host", "127.0.0.1",
                     "--http-port", Integer.toString(httpPort), "--stream-threads", threads, "--commit-interval", commit,
                     "--processing-guarantee", guarantee));
-            serveArgs.addAll(split(opts.getOrDefault("serve-args", "")));
+            serveArgs.addAll(BenchCluster.split(opts.getOrDefault("serve-args", "")));
             long serveStart = System.nanoTime();
             Process serve = cluster.serve("serve", jvm, serveArgs.toArray(String[]::new));
 
@@ -105,10 +105,6 @@ public final class IngestBench {
                 System.exit(1);
             }
         }
-    }
-
-    private static List<String> split(String args) {
-        return args.isBlank() ? List.of() : List.of(args.trim().split("\\s+"));
     }
 
     private static long totalShares(int httpPort, int urls) throws IOException, InterruptedException {

@@ -27,7 +27,7 @@ final class CommandProcess implements AutoCloseable {
     }
 
     static CommandProcess start(String name, Map<String, String> environment, String commandName, List<String> args) throws IOException {
-        Path jar = Path.of(System.getProperty("linktally.jar", "target/linktally.jar"));
+        Path jar = ServeProcess.jar();
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx256m",
                 "-jar", jar.toString(), commandName));
         command.addAll(args);

@@ -64,7 +64,8 @@ final class ServeProcess implements AutoCloseable {
         return log;
     }
 
-    private static Path jar() {
+    /** The packaged jar that integration tests run, as users do. */
+    static Path jar() {
         Path jar = Path.of(System.getProperty("linktally.jar", "target/linktally.jar"));
         if (!Files.isRegularFile(jar)) {
             throw new IllegalStateException(jar + " is missing: integration tests run after `mvn package`");
