@@ -12,6 +12,7 @@ import io.linktally.kafka.TopicDefinition;
 import io.linktally.query.RemoteCounts;
 import io.linktally.archive.ArchiveUri;
 import io.linktally.config.ArchiveOptions;
+import io.linktally.query.LocalCopies;
 import io.linktally.query.RoutedCountLookup;
 import io.linktally.query.StreamsReadiness;
 import io.linktally.topology.ActiveCountStores;
@@ -24,6 +25,7 @@ import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
 import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
@@ -94,8 +96,10 @@ public final class ServeApplication implements AutoCloseable {
         new JvmGcMetrics().bindTo(metrics);
         new ProcessorMetrics().bindTo(metrics);
         new KafkaStreamsMetrics(streams).bindTo(metrics);
-        streams.setGlobalStateRestoreListener(new RestoreMetrics(metrics));
-        RoutedCountLookup lookup = new RoutedCountLookup(streams, runningStores, self, new RemoteCounts(options.forwardTimeout()),
+        LocalCopies copies = new LocalCopies(streams, Clock.systemUTC(), Duration.ofSeconds(1));
+        streams.setGlobalStateRestoreListener(new RestoreListeners(new RestoreMetrics(metrics), copies));
+        streams.setStandbyUpdateListener(copies);
+        RoutedCountLookup lookup = new RoutedCountLookup(streams, runningStores, copies, self, new RemoteCounts(options.forwardTimeout()),
                 options.maxStandbyLag(), options.queryTimeout(), metrics);
         Javalin http = HttpApi.create(lookup, new StreamsReadiness(streams), publisher, httpSettings, metrics);
 
@@ -106,6 +110,7 @@ public final class ServeApplication implements AutoCloseable {
         });
         streams.setStateListener((newState, oldState) -> {
             LOG.info("Kafka Streams {} -> {}", oldState, newState);
+            copies.onStateChange(newState);
             lookup.onStateChange();
             if (newState == KafkaStreams.State.ERROR) {
                 app.failed = true;

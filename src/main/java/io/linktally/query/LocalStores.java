@@ -20,15 +20,15 @@ final class LocalStores {
     private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(LocalStores.class);
     private final KafkaStreams streams;
     private final ActiveCountStores running;
-    private final StandbyLags lags;
+    private final LocalCopies copies;
     private final long maxStandbyLag;
     private final Map<Integer, ReadOnlyKeyValueStore<String, LinkCounts>> active = new ConcurrentHashMap<>();
     private final Map<Integer, ReadOnlyKeyValueStore<String, LinkCounts>> anyCopy = new ConcurrentHashMap<>();
 
-    LocalStores(KafkaStreams streams, ActiveCountStores running, StandbyLags lags, long maxStandbyLag) {
+    LocalStores(KafkaStreams streams, ActiveCountStores running, LocalCopies copies, long maxStandbyLag) {
         this.streams = streams;
         this.running = running;
-        this.lags = lags;
+        this.copies = copies;
         this.maxStandbyLag = maxStandbyLag;
     }
 
@@ -43,9 +43,9 @@ final class LocalStores {
         }
     }
 
-    /** From a standby copy here, if its lag behind the changelog is known and within the bound. */
+    /** From a copy here that is not the running active one, if it can vouch for its counts and lags within the bound. */
     Optional<CountResult> standby(int partition, String key) {
-        long lag = lags.lag(partition);
+        long lag = copies.vouchedLag(partition);
         if (lag < 0 || lag > maxStandbyLag) {
             LOG.trace("Standby copy of partition {} cannot answer: lag {}", partition, lag);
             return Optional.empty();

@@ -49,21 +49,20 @@ public final class RoutedCountLookup implements CountLookup {
     private final Counter standbyAnswers;
     private final Counter unavailable;
 
-    public RoutedCountLookup(KafkaStreams streams, ActiveCountStores running, HostInfo self, RemoteCounts remote, long maxStandbyLag,
-                             Duration queryTimeout, MeterRegistry metrics) {
-        this(streams, running, self, remote, maxStandbyLag, queryTimeout, metrics, Clock.systemUTC());
+    public RoutedCountLookup(KafkaStreams streams, ActiveCountStores running, LocalCopies copies, HostInfo self, RemoteCounts remote,
+                             long maxStandbyLag, Duration queryTimeout, MeterRegistry metrics) {
+        this(streams, running, copies, self, remote, maxStandbyLag, queryTimeout, metrics, Clock.systemUTC());
     }
 
-    RoutedCountLookup(KafkaStreams streams, ActiveCountStores running, HostInfo self, RemoteCounts remote, long maxStandbyLag,
-                      Duration queryTimeout, MeterRegistry metrics, Clock clock) {
+    RoutedCountLookup(KafkaStreams streams, ActiveCountStores running, LocalCopies copies, HostInfo self, RemoteCounts remote,
+                      long maxStandbyLag, Duration queryTimeout, MeterRegistry metrics, Clock clock) {
         this.streams = streams;
         this.self = self;
         this.owners = new PartitionOwners(streams);
-        StandbyLags lags = new StandbyLags(streams, clock, Duration.ofSeconds(1));
-        Gauge.builder("linktally.store.lag", lags, StandbyLags::totalLag).baseUnit("records")
+        Gauge.builder("linktally.store.lag", copies, LocalCopies::totalLag).baseUnit("records")
                 .description("Changelog records this instance's copies of the count store are behind, active and standby")
                 .register(metrics);
-        this.local = new LocalStores(streams, running, lags, maxStandbyLag);
+        this.local = new LocalStores(streams, running, copies, maxStandbyLag);
         this.forwarded = Counter.builder("linktally.lookups.forwarded").description("URLs asked of the instance that owns them")
                 .register(metrics);
         this.standbyAnswers = Counter.builder("linktally.lookups.standby").description("URLs answered from a standby copy")

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.http.HttpClient;
+import java.net.http.HttpHeaders;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
@@ -17,7 +18,7 @@ final class CountsClient {
     private static final ObjectMapper JSON = new ObjectMapper();
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
-    record Answer(int status, JsonNode body) {
+    record Answer(int status, JsonNode body, HttpHeaders headers) {
     }
 
     Answer postEvents(ServeProcess serve, String ndjson) throws IOException, InterruptedException {
@@ -28,7 +29,7 @@ final class CountsClient {
         HttpResponse<String> response = http.send(HttpRequest.newBuilder(serve.uri(path))
                 .timeout(Duration.ofSeconds(30))
                 .POST(HttpRequest.BodyPublishers.ofString(ndjson)).build(), HttpResponse.BodyHandlers.ofString());
-        return new Answer(response.statusCode(), JSON.readTree(response.body()));
+        return new Answer(response.statusCode(), JSON.readTree(response.body()), response.headers());
     }
 
     /** Shares per URL as asked, from POST /v1/counts; throws unless the answer is 200. */
@@ -70,6 +71,6 @@ final class CountsClient {
     Answer get(ServeProcess serve, String pathAndQuery) throws IOException, InterruptedException {
         HttpResponse<String> response = http.send(HttpRequest.newBuilder(serve.uri(pathAndQuery))
                 .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
-        return new Answer(response.statusCode(), JSON.readTree(response.body()));
+        return new Answer(response.statusCode(), JSON.readTree(response.body()), response.headers());
     }
 }
