@@ -12,6 +12,10 @@ import io.linktally.kafka.TopicDefinition;
 import io.linktally.query.RemoteCounts;
 import io.linktally.archive.ArchiveUri;
 import io.linktally.config.ArchiveOptions;
+import io.linktally.events.ClickEnricher;
+import io.linktally.events.Countries;
+import io.linktally.events.UserAgents;
+import io.linktally.query.BucketLookup;
 import io.linktally.query.LocalCopies;
 import io.linktally.query.RoutedCountLookup;
 import io.linktally.query.StreamsReadiness;
@@ -85,7 +89,8 @@ public final class ServeApplication implements AutoCloseable {
 
         RocksDbMemory memory = new RocksDbMemory(options.rocksdbMemory(), options.rocksdbWriteBuffers());
         ActiveCountStores runningStores = new ActiveCountStores();
-        KafkaStreams streams = new KafkaStreams(LinkTopology.build(options.dedupRetention(), runningStores),
+        ClickEnricher enricher = new ClickEnricher(new UserAgents(), options.geoipDb().map(Countries::open).orElseGet(Countries::none));
+        KafkaStreams streams = new KafkaStreams(LinkTopology.build(options.dedupRetention(), options.buckets(), enricher, runningStores),
                 StreamsProperties.of(options, bootstrap, memory));
         KafkaEventPublisher publisher = new KafkaEventPublisher(KafkaClients.eventProducer(bootstrap, options.applicationId() + "-http"));
         HttpSettings httpSettings = new HttpSettings(options.cacheMaxAge(), options.maxRequestBytes(),
@@ -99,9 +104,12 @@ public final class ServeApplication implements AutoCloseable {
         LocalCopies copies = new LocalCopies(streams, Clock.systemUTC(), Duration.ofSeconds(1));
         streams.setGlobalStateRestoreListener(new RestoreListeners(new RestoreMetrics(metrics), copies));
         streams.setStandbyUpdateListener(copies);
-        RoutedCountLookup lookup = new RoutedCountLookup(streams, runningStores, copies, self, new RemoteCounts(options.forwardTimeout()),
+        RemoteCounts peers = new RemoteCounts(options.forwardTimeout());
+        RoutedCountLookup lookup = new RoutedCountLookup(streams, runningStores, copies, self, peers,
                 options.maxStandbyLag(), options.queryTimeout(), metrics);
-        Javalin http = HttpApi.create(lookup, new StreamsReadiness(streams), publisher, httpSettings, metrics);
+        BucketLookup buckets = new BucketLookup(streams, options.buckets(), copies, self, peers, options.maxStandbyLag(), options.queryTimeout(),
+                metrics);
+        Javalin http = HttpApi.create(lookup, buckets, new StreamsReadiness(streams), publisher, httpSettings, metrics);
 
         ServeApplication app = new ServeApplication(broker, memory, streams, publisher, http);
         streams.setUncaughtExceptionHandler(exception -> {
@@ -112,6 +120,7 @@ public final class ServeApplication implements AutoCloseable {
             LOG.info("Kafka Streams {} -> {}", oldState, newState);
             copies.onStateChange(newState);
             lookup.onStateChange();
+            buckets.onStateChange();
             if (newState == KafkaStreams.State.ERROR) {
                 app.failed = true;
                 app.stopped.countDown();

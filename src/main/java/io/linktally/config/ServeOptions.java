@@ -1,5 +1,6 @@
 package io.linktally.config;
 
+import io.linktally.topology.BucketSettings;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Optional;
@@ -69,6 +70,22 @@ public final class ServeOptions {
     @Option(names = "--dedup-retention", defaultValue = "7d", converter = DurationConverter.class,
             description = "A repeated update_id within this time is counted once (default: ${DEFAULT-VALUE}).")
     private Duration dedupRetention;
+
+    @Option(names = "--hourly-retention", defaultValue = "31d", converter = DurationConverter.class,
+            description = "How long hourly buckets of time series are kept (default: ${DEFAULT-VALUE}).")
+    private Duration hourlyRetention;
+
+    @Option(names = "--daily-retention", defaultValue = "400d", converter = DurationConverter.class,
+            description = "How long daily buckets of time series and breakdowns are kept (default: ${DEFAULT-VALUE}).")
+    private Duration dailyRetention;
+
+    @Option(names = "--bucket-grace", defaultValue = "24h", converter = DurationConverter.class,
+            description = "How long after its hour or day ends a late event still goes into that bucket (default: ${DEFAULT-VALUE}).")
+    private Duration bucketGrace;
+
+    @Option(names = "--geoip-db", paramLabel = "FILE",
+            description = "A MaxMind-format country or city database (GeoLite2, DB-IP Lite) for click countries; without it, countries are \"unknown\".")
+    private Path geoipDb;
 
     @Option(names = "--rocksdb-memory", defaultValue = "256MiB", converter = ByteSizeConverter.class,
             description = "Off-heap memory shared by all RocksDB stores: block cache, index, filters and write buffers (default: ${DEFAULT-VALUE}).")
@@ -174,6 +191,15 @@ public final class ServeOptions {
         return dedupRetention;
     }
 
+    /** Bucket retention and grace, checked against each other by {@link #validate()}. */
+    public BucketSettings buckets() {
+        return new BucketSettings(hourlyRetention, dailyRetention, bucketGrace);
+    }
+
+    public Optional<Path> geoipDb() {
+        return Optional.ofNullable(geoipDb);
+    }
+
     public long rocksdbMemory() {
         return rocksdbMemory;
     }
@@ -232,6 +258,11 @@ public final class ServeOptions {
         require(forwardTimeout.toMillis() >= 1, "--forward-timeout must be positive");
         require(sessionTimeout.toMillis() >= 2000, "--session-timeout must be at least 2s");
         require(dedupRetention.toMillis() >= 1000, "--dedup-retention must be at least 1s");
+        try {
+            buckets();
+        } catch (IllegalArgumentException e) {
+            require(false, "--hourly-retention, --daily-retention and --bucket-grace: " + e.getMessage());
+        }
         require(rocksdbWriteBuffers > 0 && rocksdbWriteBuffers <= rocksdbMemory,
                 "--rocksdb-write-buffers must be positive and at most --rocksdb-memory");
         require(maxRequestBytes >= 1024, "--max-request-bytes must be at least 1KiB");

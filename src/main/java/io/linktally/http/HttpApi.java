@@ -3,6 +3,7 @@ package io.linktally.http;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import io.linktally.events.EventPublisher;
+import io.linktally.query.BucketReads;
 import io.linktally.query.CountLookup;
 import io.linktally.query.Readiness;
 import io.linktally.query.RemoteCounts;
@@ -29,15 +30,16 @@ public final class HttpApi {
     private HttpApi() {
     }
 
-    public static Javalin create(CountLookup counts, Readiness readiness, EventPublisher publisher, HttpSettings settings,
+    public static Javalin create(CountLookup counts, BucketReads buckets, Readiness readiness, EventPublisher publisher, HttpSettings settings,
                                  PrometheusMeterRegistry metrics) {
-        return create(counts, readiness, publisher, settings, metrics, Clock.systemUTC());
+        return create(counts, buckets, readiness, publisher, settings, metrics, Clock.systemUTC());
     }
 
-    static Javalin create(CountLookup counts, Readiness readiness, EventPublisher publisher, HttpSettings settings,
+    static Javalin create(CountLookup counts, BucketReads buckets, Readiness readiness, EventPublisher publisher, HttpSettings settings,
                           PrometheusMeterRegistry metrics, Clock clock) {
         ObjectMapper json = new ObjectMapper().setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE);
         CountHandlers countHandlers = new CountHandlers(counts, json, settings.maxBatchUrls());
+        BucketHandlers bucketHandlers = new BucketHandlers(buckets, clock);
         EventHandlers eventHandlers = new EventHandlers(publisher, settings, clock);
         HealthHandlers health = new HealthHandlers(readiness);
         String cacheControl = "public, max-age=" + settings.cacheMaxAge().toSeconds();
@@ -65,7 +67,8 @@ public final class HttpApi {
                 ctx.header("Access-Control-Allow-Origin", "*");
                 ctx.header("Cache-Control", "no-store");
             });
-            for (String path : List.of("/v1/counts", "/1/links/shares.json", "/v1/events/link-created", "/v1/events/clicks")) {
+            for (String path : List.of("/v1/counts", "/1/links/shares.json", "/v1/events/link-created", "/v1/events/clicks",
+                    "/v1/timeseries", "/v1/breakdown")) {
                 config.routes.options(path, HttpApi::preflight);
             }
 
@@ -74,7 +77,10 @@ public final class HttpApi {
             config.routes.get("/1/links/shares.json", cached(cacheControl, countHandlers::bufferShares));
             config.routes.post("/v1/events/link-created", eventHandlers::postLinkCreated);
             config.routes.post("/v1/events/clicks", eventHandlers::postClicks);
+            config.routes.get("/v1/timeseries", cached(cacheControl, bucketHandlers::timeseries));
+            config.routes.get("/v1/breakdown", cached(cacheControl, bucketHandlers::breakdown));
             config.routes.post(RemoteCounts.PATH, countHandlers::peerCounts);
+            config.routes.post(RemoteCounts.BUCKETS_PATH, bucketHandlers::peerBuckets);
             config.routes.get("/healthz", health::healthz);
             config.routes.get("/readyz", health::readyz);
             config.routes.get("/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4; charset=utf-8").result(metrics.scrape()));

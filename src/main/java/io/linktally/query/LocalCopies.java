@@ -5,6 +5,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.Supplier;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.streams.KafkaStreams;
@@ -15,7 +16,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * This instance's copies of the count store, judged as a standby answer must judge them: how far
+ * This instance's copies of the stores lookups read, judged as a standby answer must judge them: how far
  * each is behind its changelog, and whether it has caught up since it last (re)started.
  *
  * <p>Lag alone cannot vouch for a copy. One restoring from scratch a changelog shorter than
@@ -32,6 +33,14 @@ public final class LocalCopies implements StandbyUpdateListener, StateRestoreLis
     private static final Logger LOG = LoggerFactory.getLogger(LocalCopies.class);
     /** A caught-up copy of a transactional changelog stops one offset short of its end: the commit marker. */
     static final long MARKER_SLACK = 1;
+
+    /** The stores whose copies answer lookups; the dedup store answers none. */
+    static final Set<String> STORES = Set.of(TopologyNames.COUNTS_STORE, TopologyNames.HOURLY_SERIES_STORE,
+            TopologyNames.DAILY_SERIES_STORE, TopologyNames.BREAKDOWN_STORE);
+
+    /** One store's copy of one partition. */
+    record Copy(String store, int partition) {
+    }
 
     /** Where a copy has read to, and the changelog's end, as offsets. */
     record Lag(long position, long end) {
@@ -53,14 +62,14 @@ public final class LocalCopies implements StandbyUpdateListener, StateRestoreLis
         }
     }
 
-    private final Supplier<Map<Integer, Lag>> measure;
+    private final Supplier<Map<Copy, Lag>> measure;
     private final Clock clock;
     private final long refreshMs;
     private final Object refreshing = new Object();
     /** Guards {@link #warmth}, {@link #lags} and {@link #resets}; held only briefly, since stream threads take it. */
     private final Object state = new Object();
-    private final Map<Integer, Warmth> warmth = new HashMap<>();
-    private Map<Integer, Lag> lags = Map.of();
+    private final Map<Copy, Warmth> warmth = new HashMap<>();
+    private Map<Copy, Lag> lags = Map.of();
     private long resets;
     /** Long ago at first, without overflowing the subtraction. */
     private volatile long refreshedAt = Long.MIN_VALUE / 2;
@@ -69,30 +78,35 @@ public final class LocalCopies implements StandbyUpdateListener, StateRestoreLis
         this(() -> measure(streams), clock, refresh);
     }
 
-    LocalCopies(Supplier<Map<Integer, Lag>> measure, Clock clock, Duration refresh) {
+    LocalCopies(Supplier<Map<Copy, Lag>> measure, Clock clock, Duration refresh) {
         this.measure = measure;
         this.clock = clock;
         this.refreshMs = refresh.toMillis();
     }
 
-    private static Map<Integer, Lag> measure(KafkaStreams streams) {
-        Map<Integer, Lag> lags = new HashMap<>();
-        streams.allLocalStorePartitionLags().getOrDefault(TopologyNames.COUNTS_STORE, Map.of())
-                .forEach((partition, info) -> lags.put(partition, new Lag(info.currentOffsetPosition(), info.endOffsetPosition())));
+    private static Map<Copy, Lag> measure(KafkaStreams streams) {
+        Map<Copy, Lag> lags = new HashMap<>();
+        streams.allLocalStorePartitionLags().forEach((store, partitions) -> {
+            if (STORES.contains(store)) {
+                partitions.forEach((partition, info) ->
+                        lags.put(new Copy(store, partition), new Lag(info.currentOffsetPosition(), info.endOffsetPosition())));
+            }
+        });
         return lags;
     }
 
-    /** The lag, in changelog records, of this instance's copy of the partition if it can vouch for it; else -1. */
-    public long vouchedLag(int partition) {
+    /** The lag, in changelog records, of this instance's copy of the store's partition if it can vouch for it; else -1. */
+    public long vouchedLag(String store, int partition) {
         refreshIfOld();
+        Copy copy = new Copy(store, partition);
         synchronized (state) {
-            Lag lag = lags.get(partition);
-            Warmth copy = warmth.get(partition);
-            return lag != null && copy != null && copy.caughtUp() ? lag.records() : -1;
+            Lag lag = lags.get(copy);
+            Warmth progress = warmth.get(copy);
+            return lag != null && progress != null && progress.caughtUp() ? lag.records() : -1;
         }
     }
 
-    /** Over every copy of the count store held here: what a restoring or lagging instance still has to read. */
+    /** Over every copy held here: what a restoring or lagging instance still has to read. */
     public long totalLag() {
         refreshIfOld();
         synchronized (state) {
@@ -111,12 +125,12 @@ public final class LocalCopies implements StandbyUpdateListener, StateRestoreLis
     }
 
     private void reset(TopicPartition changelog, String store, String why) {
-        if (!TopologyNames.COUNTS_STORE.equals(store)) {
+        if (!STORES.contains(store)) {
             return;
         }
         synchronized (state) {
             resets++;
-            warmth.put(changelog.partition(), Warmth.COLD);
+            warmth.put(new Copy(store, changelog.partition()), Warmth.COLD);
         }
         LOG.debug("Copy of {} partition {} is cold: {}", store, changelog.partition(), why);
     }
@@ -133,7 +147,7 @@ public final class LocalCopies implements StandbyUpdateListener, StateRestoreLis
             synchronized (state) {
                 resetsBefore = resets;
             }
-            Map<Integer, Lag> measured;
+            Map<Copy, Lag> measured;
             try {
                 measured = measure.get();
             } catch (RuntimeException e) {
@@ -145,7 +159,7 @@ public final class LocalCopies implements StandbyUpdateListener, StateRestoreLis
                 warmth.keySet().retainAll(measured.keySet());
                 // A copy made cold while the lags were measured may have been measured before it was wiped.
                 if (resets == resetsBefore) {
-                    measured.forEach((partition, lag) -> warmth.put(partition, warmth.getOrDefault(partition, Warmth.COLD).after(lag)));
+                    measured.forEach((copy, lag) -> warmth.put(copy, warmth.getOrDefault(copy, Warmth.COLD).after(lag)));
                 }
             }
             refreshedAt = clock.millis();

@@ -45,7 +45,7 @@ final class LocalStores {
 
     /** From a copy here that is not the running active one, if it can vouch for its counts and lags within the bound. */
     Optional<CountResult> standby(int partition, String key) {
-        long lag = copies.vouchedLag(partition);
+        long lag = copies.vouchedLag(TopologyNames.COUNTS_STORE, partition);
         if (lag < 0 || lag > maxStandbyLag) {
             LOG.trace("Standby copy of partition {} cannot answer: lag {}", partition, lag);
             return Optional.empty();

@@ -1,5 +1,7 @@
 package io.linktally.query;
 
+import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.linktally.topology.LinkCounts;
@@ -22,7 +24,9 @@ import org.apache.kafka.streams.state.HostInfo;
  */
 public final class RemoteCounts {
     public static final String PATH = "/internal/v1/counts";
-    private static final ObjectMapper JSON = new ObjectMapper();
+    public static final String BUCKETS_PATH = "/internal/v1/buckets";
+    /** Bucket answers travel as records; derived getters such as {@code LinkCounts.isZero} are written and ignored on reading. */
+    private static final ObjectMapper JSON = new ObjectMapper().configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
 
     private final HttpClient http;
     private final Duration timeout;
@@ -50,6 +54,50 @@ public final class RemoteCounts {
             }
             return parse(response.body(), canonicalUrls.size());
         });
+    }
+
+    CompletableFuture<BucketCounts> fetch(HostInfo host, WindowRange range, boolean allowStandby) {
+        HttpRequest request;
+        try {
+            request = HttpRequest.newBuilder(URI.create("http://" + host.host() + ":" + host.port() + BUCKETS_PATH))
+                    .timeout(timeout)
+                    .header("Content-Type", "application/json")
+                    .POST(HttpRequest.BodyPublishers.ofByteArray(JSON.writeValueAsBytes(Map.of("range", range, "allow_standby", allowStandby))))
+                    .build();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return http.sendAsync(request, HttpResponse.BodyHandlers.ofByteArray()).thenApply(response -> {
+            if (response.statusCode() != 200) {
+                throw new StoreUnavailableException(host.host() + ":" + host.port() + " answered " + response.statusCode());
+            }
+            try {
+                return JSON.readValue(response.body(), BucketCounts.class);
+            } catch (IOException e) {
+                throw new StoreUnavailableException("a peer's answer was not readable: " + e.getMessage(), e);
+            }
+        });
+    }
+
+    /** A forwarded {@link #fetch(HostInfo, WindowRange, boolean)}, as the receiving instance reads it. */
+    public record BucketRequest(WindowRange range, @JsonProperty("allow_standby") boolean allowStandby) {
+    }
+
+    public static BucketRequest bucketRequest(byte[] body) throws IOException {
+        BucketRequest request = JSON.readValue(body, BucketRequest.class);
+        if (request == null || request.range() == null) {
+            throw new IOException("no range");
+        }
+        return request;
+    }
+
+    /** The wire form of a bucket read's answer, written by the receiving instance. */
+    public static byte[] bucketAnswer(BucketCounts counts) {
+        try {
+            return JSON.writeValueAsBytes(counts);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     /** The wire form of {@link #fetch}'s answer, written by the receiving instance. */

@@ -25,13 +25,15 @@ final class DedupAndCountProcessor implements Processor<String, CountableEvent, 
     private final long bucketMs;
     private final long retentionMs;
     private final ActiveCountStores activeStores;
+    private final BucketedCounts buckets;
     private int partition;
     private ProcessorContext<Void, Void> context;
     private WindowStore<Bytes, byte[]> seen;
     private KeyValueStore<String, LinkCounts> counts;
 
-    DedupAndCountProcessor(Duration retention, ActiveCountStores activeStores) {
+    DedupAndCountProcessor(Duration retention, BucketSettings bucketSettings, ActiveCountStores activeStores) {
         this.activeStores = activeStores;
+        this.buckets = new BucketedCounts(bucketSettings);
         this.retentionMs = retention.toMillis();
         this.bucketMs = bucketWidth(retention).toMillis();
     }
@@ -50,6 +52,7 @@ final class DedupAndCountProcessor implements Processor<String, CountableEvent, 
         this.context = context;
         seen = context.getStateStore(TopologyNames.DEDUP_STORE);
         counts = context.getStateStore(TopologyNames.COUNTS_STORE);
+        buckets.init(context);
         partition = context.taskId().partition();
         activeStores.opened(partition, counts);
     }
@@ -73,6 +76,7 @@ final class DedupAndCountProcessor implements Processor<String, CountableEvent, 
         }
         LinkCounts current = counts.get(url);
         counts.put(url, (current == null ? LinkCounts.ZERO : current).plus(event.kind()));
+        buckets.add(url, event, record.timestamp(), context.currentStreamTimeMs());
     }
 
     /**

@@ -41,6 +41,14 @@ public record LinkCounts(long shares, long clicks, long botClicks) {
         }
     });
 
+    public LinkCounts plus(LinkCounts other) {
+        return new LinkCounts(shares + other.shares, clicks + other.clicks, botClicks + other.botClicks);
+    }
+
+    public boolean isZero() {
+        return shares == 0 && clicks == 0 && botClicks == 0;
+    }
+
     public LinkCounts plus(CountableEvent.Kind kind) {
         return switch (kind) {
             case SHARE -> new LinkCounts(shares + 1, clicks, botClicks);

@@ -1,6 +1,8 @@
 package io.linktally.topology;
 
 import io.linktally.events.ClickDeserializer;
+import io.linktally.events.ClickEnricher;
+import io.linktally.events.Countries;
 import io.linktally.events.LinkCreatedDeserializer;
 import io.linktally.events.Topics;
 import io.linktally.events.UserAgents;
@@ -36,31 +38,38 @@ public final class LinkTopology {
 
     /** As {@link #build(Duration)}, with the running count stores kept in {@code activeStores} for lookups. */
     public static Topology build(Duration dedupRetention, ActiveCountStores activeStores) {
+        return build(dedupRetention, BucketSettings.DEFAULT, new ClickEnricher(new UserAgents(), Countries.none()), activeStores);
+    }
+
+    public static Topology build(Duration dedupRetention, BucketSettings buckets, ClickEnricher enricher, ActiveCountStores activeStores) {
         if (dedupRetention.toMillis() < 2) {
             throw new IllegalArgumentException("dedup retention must be at least 2 ms, got " + dedupRetention);
         }
-        UserAgents userAgents = new UserAgents();
         StreamsBuilder builder = new StreamsBuilder();
         builder.addStateStore(dedupStore(dedupRetention));
         builder.addStateStore(countsStore());
+        builder.addStateStore(bucketStore(TopologyNames.HOURLY_SERIES_STORE, buckets.hourlyRetention(), BucketSettings.HOUR));
+        builder.addStateStore(bucketStore(TopologyNames.DAILY_SERIES_STORE, buckets.dailyRetention(), BucketSettings.DAY));
+        builder.addStateStore(bucketStore(TopologyNames.BREAKDOWN_STORE, buckets.dailyRetention(), BucketSettings.DAY));
 
         KStream<String, CountableEvent> shares = builder.stream(Topics.LINKS_CREATED,
                         Consumed.with(Serdes.ByteArray(), LinkCreatedDeserializer.readOnlySerde())
                                 .withName(TopologyNames.LINKS_CREATED_SOURCE))
-                .map((key, event) -> KeyValue.pair(event.canonicalUrl(), CountableEvent.share(event.updateId())),
+                .map((key, event) -> KeyValue.pair(event.canonicalUrl(), CountableEvent.share(event.updateId(), event.createdAt())),
                         Named.as(TopologyNames.SHARES_BY_URL));
         KStream<String, CountableEvent> clicks = builder.stream(Topics.LINKS_CLICKED,
                         Consumed.with(Serdes.ByteArray(), ClickDeserializer.readOnlySerde())
                                 .withName(TopologyNames.LINKS_CLICKED_SOURCE))
                 .map((key, click) -> KeyValue.pair(click.canonicalUrl(),
-                                CountableEvent.click(click.clickId(), userAgents.classify(click.userAgent()).bot())),
+                                CountableEvent.click(click.clickId(), click.clickedAt(), enricher.traits(click))),
                         Named.as(TopologyNames.CLICKS_BY_URL));
         shares.merge(clicks, Named.as(TopologyNames.EVENTS_MERGED))
                 .repartition(Repartitioned.<String, CountableEvent>as(TopologyNames.BY_URL_REPARTITION)
                         .withKeySerde(Serdes.String())
                         .withValueSerde(CountableEvent.SERDE))
-                .process(() -> new DedupAndCountProcessor(dedupRetention, activeStores), Named.as(TopologyNames.DEDUP_AND_COUNT),
-                        TopologyNames.DEDUP_STORE, TopologyNames.COUNTS_STORE);
+                .process(() -> new DedupAndCountProcessor(dedupRetention, buckets, activeStores), Named.as(TopologyNames.DEDUP_AND_COUNT),
+                        TopologyNames.DEDUP_STORE, TopologyNames.COUNTS_STORE, TopologyNames.HOURLY_SERIES_STORE,
+                        TopologyNames.DAILY_SERIES_STORE, TopologyNames.BREAKDOWN_STORE);
         return builder.build();
     }
 
@@ -85,6 +94,12 @@ public final class LinkTopology {
                                 DedupAndCountProcessor.bucketWidth(retention), false),
                         Serdes.Bytes(), Serdes.ByteArray())
                 .withCachingDisabled();
+    }
+
+    private static StoreBuilder<WindowStore<String, LinkCounts>> bucketStore(String name, Duration retention, Duration width) {
+        // Cached like the totals: a busy URL's bucket takes many increments per commit interval.
+        return Stores.windowStoreBuilder(Stores.persistentWindowStore(name, retention, width, false), Serdes.String(), LinkCounts.SERDE)
+                .withCachingEnabled();
     }
 
     private static StoreBuilder<KeyValueStore<String, LinkCounts>> countsStore() {

@@ -7,6 +7,12 @@ package io.linktally.topology;
 public final class TopologyNames {
     /** Canonical URL to {@link LinkCounts}; what every count lookup reads. */
     public static final String COUNTS_STORE = "link-counts";
+    /** Canonical URL to {@link LinkCounts} per UTC hour of the events' own time. */
+    public static final String HOURLY_SERIES_STORE = "link-series-hourly";
+    /** Canonical URL to {@link LinkCounts} per UTC day of the events' own time. */
+    public static final String DAILY_SERIES_STORE = "link-series-daily";
+    /** {@link Breakdown} keys to click counts per UTC day. */
+    public static final String BREAKDOWN_STORE = "click-breakdown-daily";
     /** Event ids seen within the dedup retention, bucketed by time so old ones drop by segment. */
     public static final String DEDUP_STORE = "event-dedup";
     /** Countable events keyed by canonical URL; becomes {@code <application.id>-events-by-url-repartition}. */

@@ -19,7 +19,7 @@ class LocalCopiesTest {
     private static final TopicPartition P0 = new TopicPartition("app-link-counts-changelog", 0);
     private static final TopicPartition P1 = new TopicPartition("app-link-counts-changelog", 1);
 
-    private final Map<Integer, LocalCopies.Lag> measured = new HashMap<>();
+    private final Map<LocalCopies.Copy, LocalCopies.Lag> measured = new HashMap<>();
     private Runnable duringMeasure = () -> { };
     private int measurements;
     private Instant now = Instant.parse("2026-11-23T10:00:00Z");
@@ -44,6 +44,10 @@ class LocalCopiesTest {
         }
     }, Duration.ofSeconds(1));
 
+    private static LocalCopies.Copy copy(int partition) {
+        return new LocalCopies.Copy(STORE, partition);
+    }
+
     private void later() {
         now = now.plusSeconds(2);
     }
@@ -51,104 +55,114 @@ class LocalCopiesTest {
     @Test
     void aCopyRestoringFromScratchWithinTheLagBoundDoesNotVouchUntilItReachesTheEndItFirstSaw() {
         copies.onUpdateStart(P0, STORE, 0);
-        measured.put(0, new LocalCopies.Lag(40, 300));
-        assertThat(copies.vouchedLag(0)).isEqualTo(-1);
+        measured.put(copy(0), new LocalCopies.Lag(40, 300));
+        assertThat(copies.vouchedLag(STORE, 0)).isEqualTo(-1);
 
         later();
-        measured.put(0, new LocalCopies.Lag(200, 310));
-        assertThat(copies.vouchedLag(0)).as("still short of offset 300, the end first seen").isEqualTo(-1);
+        measured.put(copy(0), new LocalCopies.Lag(200, 310));
+        assertThat(copies.vouchedLag(STORE, 0)).as("still short of offset 300, the end first seen").isEqualTo(-1);
 
         later();
-        measured.put(0, new LocalCopies.Lag(305, 320));
-        assertThat(copies.vouchedLag(0)).as("past the first end; lagging is now within the bound's judgement").isEqualTo(15);
+        measured.put(copy(0), new LocalCopies.Lag(305, 320));
+        assertThat(copies.vouchedLag(STORE, 0)).as("past the first end; lagging is now within the bound's judgement").isEqualTo(15);
     }
 
     @Test
     void aCopyOneOffsetShortOfTheEndIsCaughtUpSinceTheLastOffsetIsTheCommitMarker() {
-        measured.put(0, new LocalCopies.Lag(299, 300));
-        measured.put(1, new LocalCopies.Lag(297, 300));
-        assertThat(copies.vouchedLag(0)).isEqualTo(1);
-        assertThat(copies.vouchedLag(1)).isEqualTo(-1);
+        measured.put(copy(0), new LocalCopies.Lag(299, 300));
+        measured.put(copy(1), new LocalCopies.Lag(297, 300));
+        assertThat(copies.vouchedLag(STORE, 0)).isEqualTo(1);
+        assertThat(copies.vouchedLag(STORE, 1)).isEqualTo(-1);
     }
 
     @Test
     void aCopyHeldNowhereHereCannotVouch() {
-        measured.put(0, new LocalCopies.Lag(300, 300));
-        assertThat(copies.vouchedLag(1)).isEqualTo(-1);
+        measured.put(copy(0), new LocalCopies.Lag(300, 300));
+        assertThat(copies.vouchedLag(STORE, 1)).isEqualTo(-1);
     }
 
     @Test
     void startingRestoringAndSuspendingMakeACopyColdAtOnceWithoutWaitingForTheNextMeasurement() {
-        measured.put(0, new LocalCopies.Lag(300, 300));
-        assertThat(copies.vouchedLag(0)).isZero();
+        measured.put(copy(0), new LocalCopies.Lag(300, 300));
+        assertThat(copies.vouchedLag(STORE, 0)).isZero();
         copies.onUpdateStart(P0, STORE, 0);
-        assertThat(copies.vouchedLag(0)).isEqualTo(-1);
+        assertThat(copies.vouchedLag(STORE, 0)).isEqualTo(-1);
 
         later();
-        assertThat(copies.vouchedLag(0)).isZero();
+        assertThat(copies.vouchedLag(STORE, 0)).isZero();
         copies.onRestoreStart(P0, STORE, 0, 300);
-        assertThat(copies.vouchedLag(0)).isEqualTo(-1);
+        assertThat(copies.vouchedLag(STORE, 0)).isEqualTo(-1);
 
         later();
-        assertThat(copies.vouchedLag(0)).isZero();
+        assertThat(copies.vouchedLag(STORE, 0)).isZero();
         copies.onUpdateSuspended(P0, STORE, 300, 300, SuspendReason.MIGRATED);
-        assertThat(copies.vouchedLag(0)).isEqualTo(-1);
+        assertThat(copies.vouchedLag(STORE, 0)).isEqualTo(-1);
     }
 
     @Test
     void aRebalanceMakesEveryCopyColdUntilMeasuredAgain() {
-        measured.put(0, new LocalCopies.Lag(300, 300));
-        measured.put(1, new LocalCopies.Lag(500, 501));
-        assertThat(copies.vouchedLag(0)).isZero();
+        measured.put(copy(0), new LocalCopies.Lag(300, 300));
+        measured.put(copy(1), new LocalCopies.Lag(500, 501));
+        assertThat(copies.vouchedLag(STORE, 0)).isZero();
         copies.onStateChange(KafkaStreams.State.REBALANCING);
-        assertThat(copies.vouchedLag(0)).isEqualTo(-1);
-        assertThat(copies.vouchedLag(1)).isEqualTo(-1);
+        assertThat(copies.vouchedLag(STORE, 0)).isEqualTo(-1);
+        assertThat(copies.vouchedLag(STORE, 1)).isEqualTo(-1);
         copies.onStateChange(KafkaStreams.State.RUNNING);
         later();
-        assertThat(copies.vouchedLag(0)).isZero();
-        assertThat(copies.vouchedLag(1)).isEqualTo(1);
+        assertThat(copies.vouchedLag(STORE, 0)).isZero();
+        assertThat(copies.vouchedLag(STORE, 1)).isEqualTo(1);
     }
 
     @Test
     void aCopyMadeColdWhileLagsAreMeasuredIsNotWarmedByThatMeasurement() {
-        measured.put(0, new LocalCopies.Lag(300, 300));
+        measured.put(copy(0), new LocalCopies.Lag(300, 300));
         duringMeasure = () -> copies.onUpdateStart(P0, STORE, 0);
-        assertThat(copies.vouchedLag(0)).isEqualTo(-1);
+        assertThat(copies.vouchedLag(STORE, 0)).isEqualTo(-1);
 
         duringMeasure = () -> { };
         later();
-        assertThat(copies.vouchedLag(0)).isZero();
+        assertThat(copies.vouchedLag(STORE, 0)).isZero();
+    }
+
+    @Test
+    void eachStoresCopyIsJudgedOnItsOwn() {
+        measured.put(copy(0), new LocalCopies.Lag(300, 300));
+        measured.put(new LocalCopies.Copy(TopologyNames.HOURLY_SERIES_STORE, 0), new LocalCopies.Lag(20, 300));
+        assertThat(copies.vouchedLag(STORE, 0)).isZero();
+        assertThat(copies.vouchedLag(TopologyNames.HOURLY_SERIES_STORE, 0)).isEqualTo(-1);
+        copies.onUpdateStart(P0, TopologyNames.HOURLY_SERIES_STORE, 0);
+        assertThat(copies.vouchedLag(STORE, 0)).isZero();
     }
 
     @Test
     void otherStoresEventsLeaveTheCountCopiesAlone() {
-        measured.put(0, new LocalCopies.Lag(300, 300));
-        assertThat(copies.vouchedLag(0)).isZero();
+        measured.put(copy(0), new LocalCopies.Lag(300, 300));
+        assertThat(copies.vouchedLag(STORE, 0)).isZero();
         copies.onUpdateStart(new TopicPartition("app-event-dedup-changelog", 0), TopologyNames.DEDUP_STORE, 0);
-        assertThat(copies.vouchedLag(0)).isZero();
+        assertThat(copies.vouchedLag(STORE, 0)).isZero();
     }
 
     @Test
     void lagsAreMeasuredOncePerRefreshPeriodAndSummedOverCopies() {
-        measured.put(0, new LocalCopies.Lag(290, 300));
-        measured.put(1, new LocalCopies.Lag(10, 30));
+        measured.put(copy(0), new LocalCopies.Lag(290, 300));
+        measured.put(copy(1), new LocalCopies.Lag(10, 30));
         assertThat(copies.totalLag()).isEqualTo(30);
-        copies.vouchedLag(0);
-        copies.vouchedLag(1);
+        copies.vouchedLag(STORE, 0);
+        copies.vouchedLag(STORE, 1);
         assertThat(measurements).isEqualTo(1);
         later();
-        copies.vouchedLag(0);
+        copies.vouchedLag(STORE, 0);
         assertThat(measurements).isEqualTo(2);
     }
 
     @Test
     void aFailedMeasurementLeavesNoCopyVouching() {
-        measured.put(0, new LocalCopies.Lag(300, 300));
-        assertThat(copies.vouchedLag(0)).isZero();
+        measured.put(copy(0), new LocalCopies.Lag(300, 300));
+        assertThat(copies.vouchedLag(STORE, 0)).isZero();
         later();
         duringMeasure = () -> {
             throw new IllegalStateException("brokers unreachable");
         };
-        assertThat(copies.vouchedLag(0)).isEqualTo(-1);
+        assertThat(copies.vouchedLag(STORE, 0)).isEqualTo(-1);
     }
 }

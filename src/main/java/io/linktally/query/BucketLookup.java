@@ -1,0 +1,235 @@
+package io.linktally.query;
+
+import io.linktally.topology.BucketSettings;
+import io.linktally.topology.LinkCounts;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.KeyQueryMetadata;
+import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.StoreQueryParameters;
+import org.apache.kafka.streams.errors.InvalidStateStoreException;
+import org.apache.kafka.streams.kstream.Windowed;
+import org.apache.kafka.streams.state.HostInfo;
+import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.QueryableStoreTypes;
+import org.apache.kafka.streams.state.ReadOnlyWindowStore;
+import org.apache.kafka.streams.state.WindowStoreIterator;
+
+/**
+ * Reads of one URL's bucket stores (time series and breakdowns), wherever the URL lives, by the
+ * rules count lookups follow: the owner answers, here or one hop away; while it is away or
+ * restoring, a copy that has caught up and lags within the bound answers, and says so; during a
+ * rebalance the read retries with back-off until its deadline, then gives up rather than answer
+ * from a copy it cannot vouch for.
+ */
+public final class BucketLookup implements BucketReads {
+    private static final long FIRST_BACKOFF_MS = 25;
+    private static final long MAX_BACKOFF_MS = 400;
+
+    private final KafkaStreams streams;
+    private final HostInfo self;
+    private final PartitionOwners owners;
+    private final LocalCopies copies;
+    private final RemoteCounts remote;
+    private final long maxStandbyLag;
+    private final Duration queryTimeout;
+    private final Clock clock;
+    private final Counter forwarded;
+    private final Counter standbyAnswers;
+    private final Map<String, ReadOnlyWindowStore<String, LinkCounts>> handles = new ConcurrentHashMap<>();
+    private final BucketSettings settings;
+
+    public BucketLookup(KafkaStreams streams, BucketSettings settings, LocalCopies copies, HostInfo self, RemoteCounts remote,
+                        long maxStandbyLag, Duration queryTimeout, MeterRegistry metrics) {
+        this.streams = streams;
+        this.settings = settings;
+        this.self = self;
+        this.owners = new PartitionOwners(streams);
+        this.copies = copies;
+        this.remote = remote;
+        this.maxStandbyLag = maxStandbyLag;
+        this.queryTimeout = queryTimeout;
+        this.clock = Clock.systemUTC();
+        this.forwarded = Counter.builder("linktally.bucket.reads.forwarded").description("Series and breakdown reads asked of the owning instance")
+                .register(metrics);
+        this.standbyAnswers = Counter.builder("linktally.bucket.reads.standby").description("Series and breakdown reads answered by a standby copy")
+                .register(metrics);
+    }
+
+    @Override
+    public BucketSettings settings() {
+        return settings;
+    }
+
+    @Override
+    public BucketCounts read(WindowRange range) {
+        long deadline = clock.millis() + queryTimeout.toMillis();
+        long backoff = FIRST_BACKOFF_MS;
+        while (true) {
+            Attempt attempt = attempt(range);
+            if (attempt.answer != null) {
+                if (attempt.answer.fromStandby()) {
+                    standbyAnswers.increment();
+                }
+                return attempt.answer;
+            }
+            long left = deadline - clock.millis();
+            if (left <= 0) {
+                throw new StoreUnavailableException(attempt.reason);
+            }
+            sleep(Math.min(backoff, left));
+            backoff = Math.min(backoff * 2, MAX_BACKOFF_MS);
+        }
+    }
+
+    @Override
+    public BucketCounts readLocal(WindowRange range, boolean allowStandby) {
+        KeyQueryMetadata owner = owners.of(range.url());
+        if (owner == null) {
+            throw new StoreUnavailableException("rebalancing: the owner of the URL is not known yet");
+        }
+        Optional<BucketCounts> answer = active(range, owner.partition());
+        if (answer.isEmpty() && allowStandby) {
+            answer = standby(range, owner.partition());
+        }
+        return answer.orElseThrow(() -> new StoreUnavailableException(
+                "partition " + owner.partition() + " of " + range.store() + " is not held here in a state that can answer"));
+    }
+
+    /** Kafka Streams' state changed: a rebalance may have moved partitions, so owners are asked again. */
+    public void onStateChange() {
+        owners.forget();
+    }
+
+    private record Attempt(BucketCounts answer, String reason) {
+    }
+
+    private Attempt attempt(WindowRange range) {
+        KeyQueryMetadata owner = owners.of(range.url());
+        if (owner == null) {
+            return new Attempt(null, "rebalancing: the owner of the URL is not known yet (state " + streams.state() + ")");
+        }
+        String reason = "no copy of partition " + owner.partition() + " can answer now (its owner is away or restoring)";
+        HostInfo active = owner.activeHost();
+        if (active.equals(self)) {
+            Optional<BucketCounts> here = active(range, owner.partition());
+            if (here.isPresent()) {
+                return new Attempt(here.get(), null);
+            }
+        } else if (!active.equals(HostInfo.unavailable())) {
+            try {
+                forwarded.increment();
+                return new Attempt(remote.fetch(active, range, false).get(), null);
+            } catch (ExecutionException e) {
+                reason = "peer " + active.host() + ":" + active.port() + " could not answer: " + e.getCause().getMessage();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new StoreUnavailableException("interrupted", e);
+            }
+        }
+        if (owner.standbyHosts().contains(self)) {
+            Optional<BucketCounts> here = standby(range, owner.partition());
+            if (here.isPresent()) {
+                return new Attempt(here.get(), null);
+            }
+        }
+        for (HostInfo standby : owner.standbyHosts()) {
+            if (standby.equals(self)) {
+                continue;
+            }
+            try {
+                forwarded.increment();
+                return new Attempt(remote.fetch(standby, range, true).get(), null);
+            } catch (ExecutionException e) {
+                reason = "standby " + standby.host() + ":" + standby.port() + " could not answer: " + e.getCause().getMessage();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new StoreUnavailableException("interrupted", e);
+            }
+        }
+        return new Attempt(null, reason);
+    }
+
+    private Optional<BucketCounts> active(WindowRange range, int partition) {
+        try {
+            return Optional.of(sum(store(range.store(), partition, false), range, CountResult.Source.ACTIVE, 0));
+        } catch (InvalidStateStoreException e) {
+            return Optional.empty();
+        }
+    }
+
+    private Optional<BucketCounts> standby(WindowRange range, int partition) {
+        long lag = copies.vouchedLag(range.store(), partition);
+        if (lag < 0 || lag > maxStandbyLag) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(sum(store(range.store(), partition, true), range, CountResult.Source.STANDBY, lag));
+        } catch (InvalidStateStoreException e) {
+            return Optional.empty();
+        }
+    }
+
+    private static BucketCounts sum(ReadOnlyWindowStore<String, LinkCounts> store, WindowRange range, CountResult.Source source, long lag) {
+        Instant from = Instant.ofEpochMilli(range.from());
+        Instant to = Instant.ofEpochMilli(range.to());
+        List<BucketCounts.Entry> entries = new ArrayList<>();
+        if (range.sumBy() == WindowRange.SumBy.START && range.keyFrom().equals(range.keyTo())) {
+            try (WindowStoreIterator<LinkCounts> buckets = store.fetch(range.keyFrom(), from, to)) {
+                while (buckets.hasNext()) {
+                    KeyValue<Long, LinkCounts> bucket = buckets.next();
+                    if (!bucket.value.isZero()) {
+                        entries.add(new BucketCounts.Entry(range.keyFrom(), bucket.key, bucket.value));
+                    }
+                }
+            }
+            return new BucketCounts(entries, source, lag);
+        }
+        TreeMap<String, LinkCounts> byKey = new TreeMap<>();
+        TreeMap<Long, LinkCounts> byStart = new TreeMap<>();
+        try (KeyValueIterator<Windowed<String>, LinkCounts> buckets = store.fetch(range.keyFrom(), range.keyTo(), from, to)) {
+            while (buckets.hasNext()) {
+                KeyValue<Windowed<String>, LinkCounts> bucket = buckets.next();
+                if (range.sumBy() == WindowRange.SumBy.KEY) {
+                    byKey.merge(bucket.key.key(), bucket.value, LinkCounts::plus);
+                } else {
+                    byStart.merge(bucket.key.window().start(), bucket.value, LinkCounts::plus);
+                }
+            }
+        }
+        byKey.forEach((key, counts) -> entries.add(new BucketCounts.Entry(key, range.from(), counts)));
+        byStart.forEach((start, counts) -> entries.add(new BucketCounts.Entry(range.keyFrom(), start, counts)));
+        entries.removeIf(entry -> entry.counts().isZero());
+        return new BucketCounts(entries, source, lag);
+    }
+
+    /** The handle re-resolves its task on every read, so one per store, partition and staleness serves across rebalances. */
+    private ReadOnlyWindowStore<String, LinkCounts> store(String name, int partition, boolean stale) {
+        return handles.computeIfAbsent(name + "/" + partition + "/" + stale, k -> {
+            StoreQueryParameters<ReadOnlyWindowStore<String, LinkCounts>> params = StoreQueryParameters
+                    .fromNameAndType(name, QueryableStoreTypes.<String, LinkCounts>windowStore())
+                    .withPartition(partition);
+            return streams.store(stale ? params.enableStaleStores() : params);
+        });
+    }
+
+    private static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new StoreUnavailableException("interrupted", e);
+        }
+    }
+}
