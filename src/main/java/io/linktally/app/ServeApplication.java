@@ -18,6 +18,7 @@ import io.linktally.events.UserAgents;
 import io.linktally.query.BucketLookup;
 import io.linktally.query.LocalCopies;
 import io.linktally.query.RoutedCountLookup;
+import io.linktally.query.TopLookup;
 import io.linktally.query.StreamsReadiness;
 import io.linktally.topology.ActiveCountStores;
 import io.linktally.topology.LinkTopology;
@@ -109,7 +110,9 @@ public final class ServeApplication implements AutoCloseable {
                 options.maxStandbyLag(), options.queryTimeout(), metrics);
         BucketLookup buckets = new BucketLookup(streams, options.buckets(), copies, self, peers, options.maxStandbyLag(), options.queryTimeout(),
                 metrics);
-        Javalin http = HttpApi.create(lookup, buckets, new StreamsReadiness(streams), publisher, httpSettings, metrics);
+        TopLookup top = new TopLookup(streams, copies, self, peers, options.maxStandbyLag(), options.queryTimeout(), metrics);
+        Javalin http = HttpApi.create(new HttpApi.Lookups(lookup, buckets, top), new StreamsReadiness(streams), publisher, httpSettings,
+                metrics);
 
         ServeApplication app = new ServeApplication(broker, memory, streams, publisher, http);
         streams.setUncaughtExceptionHandler(exception -> {
@@ -121,6 +124,7 @@ public final class ServeApplication implements AutoCloseable {
             copies.onStateChange(newState);
             lookup.onStateChange();
             buckets.onStateChange();
+            top.onStateChange();
             if (newState == KafkaStreams.State.ERROR) {
                 app.failed = true;
                 app.stopped.countDown();

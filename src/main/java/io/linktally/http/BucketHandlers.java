@@ -121,7 +121,7 @@ final class BucketHandlers {
         } catch (IOException | IllegalArgumentException e) {
             throw ApiException.badRequest("invalid_body", "not a bucket read: " + e.getMessage());
         }
-        ctx.contentType("application/json").result(RemoteCounts.bucketAnswer(lookup.readLocal(request.range(), request.allowStandby())));
+        ctx.contentType("application/json").result(RemoteCounts.answerBytes(lookup.readLocal(request.range(), request.allowStandby())));
     }
 
     /** The first and last bucket starts: from {@code from} rounded down to its bucket, to the last bucket starting before {@code to}. */
@@ -159,7 +159,7 @@ final class BucketHandlers {
         }
     }
 
-    private static String required(Context ctx, String name) {
+    static String required(Context ctx, String name) {
         String value = ctx.queryParam(name);
         if (value == null || value.isEmpty()) {
             throw ApiException.badRequest("missing_" + name, "query parameter '" + name + "' is required");
@@ -167,7 +167,7 @@ final class BucketHandlers {
         return value;
     }
 
-    private static int limit(Context ctx) {
+    static int limit(Context ctx) {
         String value = ctx.queryParam("limit");
         if (value == null || value.isEmpty()) {
             return DEFAULT_LIMIT;

@@ -8,6 +8,7 @@ import io.linktally.query.CountLookup;
 import io.linktally.query.Readiness;
 import io.linktally.query.RemoteCounts;
 import io.linktally.query.StoreUnavailableException;
+import io.linktally.query.TopReads;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
 import io.javalin.http.HttpResponseException;
@@ -30,16 +31,22 @@ public final class HttpApi {
     private HttpApi() {
     }
 
-    public static Javalin create(CountLookup counts, BucketReads buckets, Readiness readiness, EventPublisher publisher, HttpSettings settings,
-                                 PrometheusMeterRegistry metrics) {
-        return create(counts, buckets, readiness, publisher, settings, metrics, Clock.systemUTC());
+    /** What the routes read: counts, buckets and top links. */
+    public record Lookups(CountLookup counts, BucketReads buckets, TopReads top) {
     }
 
-    static Javalin create(CountLookup counts, BucketReads buckets, Readiness readiness, EventPublisher publisher, HttpSettings settings,
+    public static Javalin create(Lookups lookups, Readiness readiness, EventPublisher publisher, HttpSettings settings,
+                                 PrometheusMeterRegistry metrics) {
+        return create(lookups, readiness, publisher, settings, metrics, Clock.systemUTC());
+    }
+
+    static Javalin create(Lookups lookups, Readiness readiness, EventPublisher publisher, HttpSettings settings,
                           PrometheusMeterRegistry metrics, Clock clock) {
+        CountLookup counts = lookups.counts();
         ObjectMapper json = new ObjectMapper().setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE);
         CountHandlers countHandlers = new CountHandlers(counts, json, settings.maxBatchUrls());
-        BucketHandlers bucketHandlers = new BucketHandlers(buckets, clock);
+        BucketHandlers bucketHandlers = new BucketHandlers(lookups.buckets(), clock);
+        TopHandlers topHandlers = new TopHandlers(lookups.top());
         EventHandlers eventHandlers = new EventHandlers(publisher, settings, clock);
         HealthHandlers health = new HealthHandlers(readiness);
         String cacheControl = "public, max-age=" + settings.cacheMaxAge().toSeconds();
@@ -68,7 +75,7 @@ public final class HttpApi {
                 ctx.header("Cache-Control", "no-store");
             });
             for (String path : List.of("/v1/counts", "/1/links/shares.json", "/v1/events/link-created", "/v1/events/clicks",
-                    "/v1/timeseries", "/v1/breakdown")) {
+                    "/v1/timeseries", "/v1/breakdown", "/v1/top")) {
                 config.routes.options(path, HttpApi::preflight);
             }
 
@@ -80,7 +87,9 @@ public final class HttpApi {
             config.routes.get("/v1/timeseries", cached(cacheControl, bucketHandlers::timeseries));
             config.routes.get("/v1/breakdown", cached(cacheControl, bucketHandlers::breakdown));
             config.routes.post(RemoteCounts.PATH, countHandlers::peerCounts);
+            config.routes.get("/v1/top", cached(cacheControl, topHandlers::top));
             config.routes.post(RemoteCounts.BUCKETS_PATH, bucketHandlers::peerBuckets);
+            config.routes.post(RemoteCounts.TOP_PATH, topHandlers::peerTop);
             config.routes.get("/healthz", health::healthz);
             config.routes.get("/readyz", health::readyz);
             config.routes.get("/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4; charset=utf-8").result(metrics.scrape()));

@@ -36,7 +36,7 @@ public final class LocalCopies implements StandbyUpdateListener, StateRestoreLis
 
     /** The stores whose copies answer lookups; the dedup store answers none. */
     static final Set<String> STORES = Set.of(TopologyNames.COUNTS_STORE, TopologyNames.HOURLY_SERIES_STORE,
-            TopologyNames.DAILY_SERIES_STORE, TopologyNames.BREAKDOWN_STORE);
+            TopologyNames.DAILY_SERIES_STORE, TopologyNames.BREAKDOWN_STORE, TopologyNames.TOP_STORE);
 
     /** One store's copy of one partition. */
     record Copy(String store, int partition) {

@@ -48,6 +48,12 @@ final class PartitionOwners {
         return current.owners[partition(canonicalUrl, current.owners.length)];
     }
 
+    /** The holders of every partition, by partition, or null while Kafka Streams does not know them all. */
+    KeyQueryMetadata[] all() {
+        Snapshot current = snapshot != null ? snapshot : rebuild();
+        return current == null ? null : current.owners.clone();
+    }
+
     static int partition(String key, int partitions) {
         return Utils.toPositive(Utils.murmur2(key.getBytes(StandardCharsets.UTF_8))) % partitions;
     }

@@ -5,6 +5,8 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.linktally.topology.LinkCounts;
+import io.linktally.topology.TopMetric;
+import io.linktally.topology.TopWindow;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
@@ -15,6 +17,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import org.apache.kafka.streams.state.HostInfo;
 
@@ -25,6 +28,7 @@ import org.apache.kafka.streams.state.HostInfo;
 public final class RemoteCounts {
     public static final String PATH = "/internal/v1/counts";
     public static final String BUCKETS_PATH = "/internal/v1/buckets";
+    public static final String TOP_PATH = "/internal/v1/top";
     /** Bucket answers travel as records; derived getters such as {@code LinkCounts.isZero} are written and ignored on reading. */
     private static final ObjectMapper JSON = new ObjectMapper().configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
 
@@ -57,12 +61,42 @@ public final class RemoteCounts {
     }
 
     CompletableFuture<BucketCounts> fetch(HostInfo host, WindowRange range, boolean allowStandby) {
+        return post(host, BUCKETS_PATH, new BucketRequest(range, allowStandby), BucketCounts.class);
+    }
+
+    CompletableFuture<TopLinksAnswer> fetchTop(HostInfo host, TopWindow window, TopMetric metric, int limit, Set<Integer> partitions,
+                                               boolean allowStandby) {
+        return post(host, TOP_PATH, new TopRequest(window, metric, limit, partitions, allowStandby), TopLinksAnswer.class);
+    }
+
+    /** A forwarded top-links read, as the receiving instance reads it. */
+    public record TopRequest(TopWindow window, TopMetric metric, int limit, Set<Integer> partitions,
+                             @JsonProperty("allow_standby") boolean allowStandby) {
+    }
+
+    public static TopRequest topRequest(byte[] body) throws IOException {
+        TopRequest request = JSON.readValue(body, TopRequest.class);
+        if (request == null || request.window() == null || request.metric() == null || request.partitions() == null || request.limit() < 1) {
+            throw new IOException("window, metric, a positive limit and partitions are required");
+        }
+        return request;
+    }
+
+    public static byte[] answerBytes(Object answer) {
+        try {
+            return JSON.writeValueAsBytes(answer);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private <T> CompletableFuture<T> post(HostInfo host, String path, Object body, Class<T> answerType) {
         HttpRequest request;
         try {
-            request = HttpRequest.newBuilder(URI.create("http://" + host.host() + ":" + host.port() + BUCKETS_PATH))
+            request = HttpRequest.newBuilder(URI.create("http://" + host.host() + ":" + host.port() + path))
                     .timeout(timeout)
                     .header("Content-Type", "application/json")
-                    .POST(HttpRequest.BodyPublishers.ofByteArray(JSON.writeValueAsBytes(Map.of("range", range, "allow_standby", allowStandby))))
+                    .POST(HttpRequest.BodyPublishers.ofByteArray(JSON.writeValueAsBytes(body)))
                     .build();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
@@ -72,7 +106,7 @@ public final class RemoteCounts {
                 throw new StoreUnavailableException(host.host() + ":" + host.port() + " answered " + response.statusCode());
             }
             try {
-                return JSON.readValue(response.body(), BucketCounts.class);
+                return JSON.readValue(response.body(), answerType);
             } catch (IOException e) {
                 throw new StoreUnavailableException("a peer's answer was not readable: " + e.getMessage(), e);
             }
@@ -91,14 +125,7 @@ public final class RemoteCounts {
         return request;
     }
 
-    /** The wire form of a bucket read's answer, written by the receiving instance. */
-    public static byte[] bucketAnswer(BucketCounts counts) {
-        try {
-            return JSON.writeValueAsBytes(counts);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
+
 
     /** The wire form of {@link #fetch}'s answer, written by the receiving instance. */
     public static Map<String, Object> answer(List<CountResult> results) {

@@ -26,6 +26,7 @@ final class DedupAndCountProcessor implements Processor<String, CountableEvent, 
     private final long retentionMs;
     private final ActiveCountStores activeStores;
     private final BucketedCounts buckets;
+    private final TopLinks top = new TopLinks();
     private int partition;
     private ProcessorContext<Void, Void> context;
     private WindowStore<Bytes, byte[]> seen;
@@ -53,6 +54,7 @@ final class DedupAndCountProcessor implements Processor<String, CountableEvent, 
         seen = context.getStateStore(TopologyNames.DEDUP_STORE);
         counts = context.getStateStore(TopologyNames.COUNTS_STORE);
         buckets.init(context);
+        top.init(context);
         partition = context.taskId().partition();
         activeStores.opened(partition, counts);
     }
@@ -77,6 +79,7 @@ final class DedupAndCountProcessor implements Processor<String, CountableEvent, 
         LinkCounts current = counts.get(url);
         counts.put(url, (current == null ? LinkCounts.ZERO : current).plus(event.kind()));
         buckets.add(url, event, record.timestamp(), context.currentStreamTimeMs());
+        top.add(url, event, record.timestamp());
     }
 
     /**

@@ -51,6 +51,7 @@ public final class LinkTopology {
         builder.addStateStore(bucketStore(TopologyNames.HOURLY_SERIES_STORE, buckets.hourlyRetention(), BucketSettings.HOUR));
         builder.addStateStore(bucketStore(TopologyNames.DAILY_SERIES_STORE, buckets.dailyRetention(), BucketSettings.DAY));
         builder.addStateStore(bucketStore(TopologyNames.BREAKDOWN_STORE, buckets.dailyRetention(), BucketSettings.DAY));
+        builder.addStateStore(topStore());
 
         KStream<String, CountableEvent> shares = builder.stream(Topics.LINKS_CREATED,
                         Consumed.with(Serdes.ByteArray(), LinkCreatedDeserializer.readOnlySerde())
@@ -69,7 +70,7 @@ public final class LinkTopology {
                         .withValueSerde(CountableEvent.SERDE))
                 .process(() -> new DedupAndCountProcessor(dedupRetention, buckets, activeStores), Named.as(TopologyNames.DEDUP_AND_COUNT),
                         TopologyNames.DEDUP_STORE, TopologyNames.COUNTS_STORE, TopologyNames.HOURLY_SERIES_STORE,
-                        TopologyNames.DAILY_SERIES_STORE, TopologyNames.BREAKDOWN_STORE);
+                        TopologyNames.DAILY_SERIES_STORE, TopologyNames.BREAKDOWN_STORE, TopologyNames.TOP_STORE);
         return builder.build();
     }
 
@@ -99,6 +100,12 @@ public final class LinkTopology {
     private static StoreBuilder<WindowStore<String, LinkCounts>> bucketStore(String name, Duration retention, Duration width) {
         // Cached like the totals: a busy URL's bucket takes many increments per commit interval.
         return Stores.windowStoreBuilder(Stores.persistentWindowStore(name, retention, width, false), Serdes.String(), LinkCounts.SERDE)
+                .withCachingEnabled();
+    }
+
+    private static StoreBuilder<KeyValueStore<Bytes, byte[]>> topStore() {
+        // Cached: a popular URL's window counts and dirty mark change many times per commit interval.
+        return Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(TopologyNames.TOP_STORE), Serdes.Bytes(), Serdes.ByteArray())
                 .withCachingEnabled();
     }
 

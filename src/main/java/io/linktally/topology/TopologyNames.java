@@ -13,6 +13,8 @@ public final class TopologyNames {
     public static final String DAILY_SERIES_STORE = "link-series-daily";
     /** {@link Breakdown} keys to click counts per UTC day. */
     public static final String BREAKDOWN_STORE = "click-breakdown-daily";
+    /** Top links per window: buckets, window counts and the ranked index, as {@link TopKeys} lays them out. */
+    public static final String TOP_STORE = "top-links";
     /** Event ids seen within the dedup retention, bucketed by time so old ones drop by segment. */
     public static final String DEDUP_STORE = "event-dedup";
     /** Countable events keyed by canonical URL; becomes {@code <application.id>-events-by-url-repartition}. */

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.javalin.Javalin;
 import io.linktally.query.BucketCounts;
 import io.linktally.query.RemoteCounts;
+import io.linktally.query.TopLinksAnswer;
 import io.linktally.query.WindowRange;
 import io.linktally.topology.Breakdown;
 import io.linktally.topology.LinkCounts;
@@ -36,12 +37,13 @@ class BucketRoutesTest {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final FakeBucketReads buckets = new FakeBucketReads();
+    private final FakeTopReads top = new FakeTopReads();
     private final HttpClient client = HttpClient.newHttpClient();
     private Javalin app;
 
     @BeforeEach
     void start() {
-        app = HttpApi.create(new HttpApiTest.FakeCountLookup(), buckets, new HttpApiTest.FakeReadiness(), new HttpApiTest.RecordingPublisher(),
+        app = HttpApi.create(new HttpApi.Lookups(new HttpApiTest.FakeCountLookup(), buckets, top), new HttpApiTest.FakeReadiness(), new HttpApiTest.RecordingPublisher(),
                 new HttpSettings(Duration.ofSeconds(10), 1 << 20, 100, 1000, Duration.ofSeconds(5), Duration.ZERO),
                 new PrometheusMeterRegistry(PrometheusConfig.DEFAULT), Clock.fixed(NOW, ZoneOffset.UTC)).start("127.0.0.1", 0);
     }
@@ -201,5 +203,36 @@ class BucketRoutesTest {
         assertThat(buckets.asked).containsExactly(range);
         assertThat(JSON.readTree(answer.body()).get("entries").get(0).get("counts").get("clicks").asLong()).isEqualTo(9);
         assertError(bad, 400, "invalid_body");
+    }
+
+    @Test
+    void topLinksAreAskedByWindowMetricAndLimitAndRenderedLargestFirst() throws Exception {
+        top.items = List.of(new TopLinksAnswer.Item("https://a.example/", 9), new TopLinksAnswer.Item("https://b.example/", 4));
+
+        HttpResponse<String> response = get("/v1/top?metric=clicks&window=24h&limit=2&bots=true");
+
+        assertThat(response.statusCode()).isEqualTo(200);
+        assertThat(JSON.readTree(response.body())).isEqualTo(JSON.readTree("""
+                {"metric": "clicks", "window": "24h",
+                 "items": [{"url": "https://a.example/", "count": 9}, {"url": "https://b.example/", "count": 4}]}
+                """));
+        assertThat(top.asked).containsExactly("DAY ALL_CLICKS 2");
+        get("/v1/top?metric=shares&window=1h");
+        get("/v1/top?metric=clicks&window=7d&bots=only&limit=1000");
+        get("/v1/top?metric=clicks&window=7d");
+        assertThat(top.asked).containsExactly("DAY ALL_CLICKS 2", "HOUR SHARES 10", "WEEK BOT_CLICKS 1000", "WEEK CLICKS 10");
+    }
+
+    @Test
+    void badTopRequestsAreRefusedWithAReason() throws Exception {
+        assertError(get("/v1/top?window=1h"), 400, "missing_metric");
+        assertError(get("/v1/top?metric=likes&window=1h"), 400, "invalid_metric");
+        assertError(get("/v1/top?metric=shares"), 400, "missing_window");
+        assertError(get("/v1/top?metric=shares&window=2h"), 400, "invalid_window");
+        assertError(get("/v1/top?metric=shares&window=1h&limit=0"), 400, "invalid_limit");
+        assertError(get("/v1/top?metric=clicks&window=1h&bots=yes"), 400, "invalid_bots");
+        assertThat(top.asked).isEmpty();
+        top.unavailable = true;
+        assertError(get("/v1/top?metric=shares&window=1h"), 503, "not_ready");
     }
 }

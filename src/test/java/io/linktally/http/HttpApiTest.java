@@ -126,6 +126,7 @@ class HttpApiTest {
 
     private final FakeCountLookup counts = new FakeCountLookup();
     private final FakeBucketReads buckets = new FakeBucketReads();
+    private final FakeTopReads top = new FakeTopReads();
     private final PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     private final FakeReadiness readiness = new FakeReadiness();
     private final RecordingPublisher publisher = new RecordingPublisher();
@@ -137,7 +138,7 @@ class HttpApiTest {
 
     @BeforeEach
     void start() {
-        startWith(HttpApi.create(counts, buckets, readiness, publisher, SETTINGS, metrics));
+        startWith(HttpApi.create(new HttpApi.Lookups(counts, buckets, top), readiness, publisher, SETTINGS, metrics));
         counts.counts.put("https://buffer.com/", new LinkCounts(42, 7, 5));
         counts.counts.put("https://example.com/a?b=1", new LinkCounts(3, 0));
     }
@@ -156,7 +157,7 @@ class HttpApiTest {
 
     @Test
     void stoppingRefusesNewRequestsAndFinishesThoseInFlight() throws Exception {
-        startWith(HttpApi.create(counts, buckets, readiness, publisher,
+        startWith(HttpApi.create(new HttpApi.Lookups(counts, buckets, top), readiness, publisher,
                 new HttpSettings(Duration.ofSeconds(10), 1 << 20, 100, 1000, Duration.ofSeconds(5), Duration.ofSeconds(20)), metrics));
         URI healthz = uri("/healthz");
         publisher.entered = new CountDownLatch(1);
@@ -391,7 +392,7 @@ class HttpApiTest {
 
     @Test
     void cacheMaxAgeComesFromTheSettings() throws Exception {
-        startWith(HttpApi.create(counts, buckets, readiness, publisher,
+        startWith(HttpApi.create(new HttpApi.Lookups(counts, buckets, top), readiness, publisher,
                 new HttpSettings(Duration.ofMinutes(5), 1 << 20, 100, 1000, Duration.ofSeconds(5), Duration.ZERO), metrics));
 
         HttpResponse<String> response = get("/v1/counts?url=" + q("https://buffer.com"));
@@ -572,7 +573,7 @@ class HttpApiTest {
     @Test
     void eventsAreStampedWithTheTimeOfTheRequest() throws Exception {
         Instant now = Instant.parse("2026-11-23T10:00:00.123Z");
-        startWith(HttpApi.create(counts, buckets, readiness, publisher, SETTINGS, metrics, Clock.fixed(now, ZoneOffset.UTC)));
+        startWith(HttpApi.create(new HttpApi.Lookups(counts, buckets, top), readiness, publisher, SETTINGS, metrics, Clock.fixed(now, ZoneOffset.UTC)));
 
         assertAnswer(post("/v1/events/link-created", event("a") + "\n" + event("b")), 202, "{\"accepted\":2}");
         assertThat(publisher.onlyBatch()).extracting(PublishableEvent::timestamp).containsExactly(now.toEpochMilli(), now.toEpochMilli());

@@ -30,7 +30,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * Time series and breakdowns on a real broker and two instances with a real GeoIP database: every
+ * Time series, breakdowns and top links on a real broker and two instances with a real GeoIP database: every
  * answer, local, forwarded or from a standby copy after one instance dies, equals what this test
  * computes from the events it sent.
  */
@@ -91,7 +91,7 @@ class AnalyticsIT {
     }
 
     @Test
-    void seriesAndBreakdownsFromEveryInstanceEqualWhatWasSentAndSurviveLosingOne() throws Exception {
+    void seriesBreakdownsAndTopLinksFromEveryInstanceEqualWhatWasSentAndSurviveLosingOne() throws Exception {
         Path geoip = geoipDatabase();
         for (String name : List.of("analytics-a", "analytics-b")) {
             instances.add(ServeProcess.create(name, broker.bootstrapServers(), Files.createTempDirectory(Path.of("target"), "it-" + name + "-"),
@@ -103,6 +103,7 @@ class AnalyticsIT {
         long now = Instant.now().toEpochMilli();
         long since = Instant.ofEpochMilli(now - 5 * DAY_MS).truncatedTo(ChronoUnit.HOURS).toEpochMilli();
         Random random = new Random(42);
+        TopEdges edges = new TopEdges(now);
         List<String> urls = new ArrayList<>();
         for (int i = 0; i < 24; i++) {
             urls.add("https://analytics.example/" + i);
@@ -111,7 +112,7 @@ class AnalyticsIT {
         List<Click> clicks = new ArrayList<>();
         try (Producer<byte[], byte[]> producer = KafkaClients.eventProducer(broker.bootstrapServers(), "it-analytics")) {
             for (int i = 0; i < 600; i++) {
-                Share share = new Share(urls.get(random.nextInt(urls.size())), "u-" + i, since + (long) (random.nextDouble() * (now - since)));
+                Share share = new Share(urls.get(random.nextInt(urls.size())), "u-" + i, edges.awayFromEdges(random, since));
                 shares.add(share);
                 String json = "{\"url\":\"" + share.url + "\",\"update_id\":\"" + share.id + "\",\"created_at\":\"" + Instant.ofEpochMilli(share.time) + "\"}";
                 producer.send(new ProducerRecord<>(Topics.LINKS_CREATED, bytes(share.id), bytes(json)));
@@ -122,7 +123,7 @@ class AnalyticsIT {
                 // Popular URLs take most clicks; one click in ten is a retry with the same click_id.
                 String url = urls.get(Math.min(random.nextInt(urls.size()), random.nextInt(urls.size())));
                 Click click = i > 0 && random.nextInt(10) == 0 ? clicks.get(random.nextInt(clicks.size()))
-                        : new Click(url, "c-" + i, since + (long) (random.nextDouble() * (now - since)), AGENTS.get(random.nextInt(AGENTS.size())),
+                        : new Click(url, "c-" + i, edges.awayFromEdges(random, since), AGENTS.get(random.nextInt(AGENTS.size())),
                                 ips.get(random.nextInt(ips.size())), referrers.get(random.nextInt(referrers.size())));
                 clicks.add(click);
                 String json = "{\"url\":\"" + click.url + "\",\"click_id\":\"" + click.id + "\",\"clicked_at\":\"" + Instant.ofEpochMilli(click.time)
@@ -136,13 +137,19 @@ class AnalyticsIT {
         await("no lag").atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(250))
                 .until(() -> StreamsLag.of(broker.bootstrapServers(), APP) == 0);
 
-        Expected expected = new Expected(shares, counted, since, now);
+        Expected expected = new Expected(shares, counted, since, now, edges);
         for (ServeProcess serve : instances) {
             await("exact series and breakdowns from " + serve.uri("/")).atMost(Duration.ofSeconds(30)).ignoreExceptions()
                     .untilAsserted(() -> expected.assertAnswers(client, serve, urls));
+            await("exact top links from " + serve.uri("/")).atMost(Duration.ofSeconds(30)).ignoreExceptions()
+                    .untilAsserted(() -> expected.assertTop(client, serve));
         }
-        System.out.printf("AnalyticsIT: %d shares and %d clicks (%d retries) over %d URLs; series and breakdowns exact on both instances%n",
-                shares.size(), counted.size(), clicks.size() - counted.size(), urls.size());
+        System.out.printf("AnalyticsIT: %d shares and %d clicks (%d retries) over %d URLs; series, breakdowns and top links exact on both "
+                        + "instances (people's clicks in the last hour on %d URLs, the last day %d, the last week %d)%n",
+                shares.size(), counted.size(), clicks.size() - counted.size(), urls.size(), expected.top("1h", "clicks", "false").size(),
+                expected.top("24h", "clicks", "false").size(), expected.top("7d", "clicks", "false").size());
+        assertThat(expected.top("1h", "shares", "false")).as("shares in the last hour, to rank").isNotEmpty();
+        assertThat(expected.top("1h", "clicks", "only")).as("bots' clicks in the last hour, to rank").isNotEmpty();
 
         // The survivor answers every URL again: from its standby copies while the other's session
         // lasts, then as the owner of every partition.
@@ -150,6 +157,42 @@ class AnalyticsIT {
         instances.get(1).kill();
         await("exact answers from the survivor").atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(250)).ignoreExceptions()
                 .untilAsserted(() -> expected.assertAnswers(client, survivor, urls));
+        await("exact top links from the survivor").atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(250)).ignoreExceptions()
+                .untilAsserted(() -> expected.assertTop(client, survivor));
+    }
+
+    /**
+     * Where the top-links windows begin while the test runs: from now until ten minutes on, the
+     * hour window's first minute and the day and week windows' first hours. Events are kept clear
+     * of those moments, so which window holds an event does not change while the test looks.
+     */
+    private record TopEdges(long now) {
+        private static final long MINUTE_MS = 60_000;
+        private static final long MARGIN_MS = 10 * MINUTE_MS;
+
+        long awayFromEdges(Random random, long since) {
+            while (true) {
+                long time = since + (long) (random.nextDouble() * (now - since));
+                if (!near(time, now - now % MINUTE_MS - 59 * MINUTE_MS, MARGIN_MS) && !near(time, now - now % HOUR_MS - 23 * HOUR_MS, HOUR_MS)
+                        && !near(time, now - now % HOUR_MS - 7 * DAY_MS + HOUR_MS, HOUR_MS)) {
+                    return time;
+                }
+            }
+        }
+
+        /** Whether the time is within the margin of where a window's edge is now or moves to within {@code slide}. */
+        private static boolean near(long time, long edge, long slide) {
+            return time > edge - MARGIN_MS && time < edge + slide + MARGIN_MS;
+        }
+
+        boolean inWindow(long time, String window) {
+            return switch (window) {
+                case "1h" -> time >= now - now % MINUTE_MS - 59 * MINUTE_MS;
+                case "24h" -> time >= now - now % HOUR_MS - 23 * HOUR_MS;
+                case "7d" -> time >= now - now % HOUR_MS - 7 * DAY_MS + HOUR_MS;
+                default -> throw new IllegalArgumentException(window);
+            };
+        }
     }
 
     private static byte[] bytes(String text) {
@@ -164,10 +207,16 @@ class AnalyticsIT {
         private final Map<String, Map<String, Map<String, Long>>> breakdowns = new LinkedHashMap<>();
         private final long since;
         private final long until;
+        private final List<Share> shares;
+        private final List<Click> clicks;
+        private final TopEdges edges;
 
-        Expected(List<Share> shares, List<Click> clicks, long since, long until) {
+        Expected(List<Share> shares, List<Click> clicks, long since, long until, TopEdges edges) {
             this.since = since;
             this.until = until;
+            this.shares = shares;
+            this.clicks = clicks;
+            this.edges = edges;
             for (Share share : shares) {
                 hourlyShares.computeIfAbsent(share.url, u -> new TreeMap<>()).merge(share.time - share.time % HOUR_MS, 1L, Long::sum);
             }
@@ -209,6 +258,35 @@ class AnalyticsIT {
                     }
                     assertThat(items).as("%s breakdown of %s", by, url)
                             .isEqualTo(breakdowns.getOrDefault(url, Map.of()).getOrDefault(by, Map.of()));
+                }
+            }
+        }
+
+        /** The whole top list of a window and metric, largest first and ties by URL, as the test computes it. */
+        private List<String> top(String window, String metric, String bots) {
+            Map<String, Long> counts = new TreeMap<>();
+            if (metric.equals("shares")) {
+                shares.stream().filter(share -> edges.inWindow(share.time, window)).forEach(share -> counts.merge(share.url, 1L, Long::sum));
+            } else {
+                clicks.stream().filter(click -> edges.inWindow(click.time, window))
+                        .filter(click -> bots.equals("true") || click.agent.bot == bots.equals("only"))
+                        .forEach(click -> counts.merge(click.url, 1L, Long::sum));
+            }
+            return counts.entrySet().stream()
+                    .sorted(Map.Entry.<String, Long>comparingByValue().reversed().thenComparing(Map.Entry.comparingByKey()))
+                    .map(entry -> entry.getKey() + "=" + entry.getValue()).toList();
+        }
+
+        void assertTop(CountsClient client, ServeProcess serve) throws Exception {
+            for (String window : List.of("1h", "24h", "7d")) {
+                for (String[] metric : List.of(new String[] {"shares", "false"}, new String[] {"clicks", "false"},
+                        new String[] {"clicks", "only"}, new String[] {"clicks", "true"})) {
+                    CountsClient.Answer answer = client.get(serve, "/v1/top?window=" + window + "&metric=" + metric[0] + "&bots=" + metric[1]
+                            + "&limit=1000");
+                    assertThat(answer.status()).as(answer.body().toString()).isEqualTo(200);
+                    List<String> items = new ArrayList<>();
+                    answer.body().get("items").forEach(item -> items.add(item.get("url").asText() + "=" + item.get("count").asLong()));
+                    assertThat(items).as("top %s %s bots=%s", window, metric[0], metric[1]).isEqualTo(top(window, metric[0], metric[1]));
                 }
             }
         }

@@ -39,7 +39,7 @@ class TopologyNamesTest {
                   Sub-topology: 1
                     Source: events-by-url-repartition-source (topics: [events-by-url-repartition])
                       --> dedup-and-count
-                    Processor: dedup-and-count (stores: [event-dedup, link-counts, link-series-daily, link-series-hourly, click-breakdown-daily])
+                    Processor: dedup-and-count (stores: [event-dedup, link-counts, link-series-daily, top-links, link-series-hourly, click-breakdown-daily])
                       --> none
                       <-- events-by-url-repartition-source
 

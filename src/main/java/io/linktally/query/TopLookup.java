@@ -1,0 +1,238 @@
+package io.linktally.query;
+
+import io.linktally.topology.TopKeys;
+import io.linktally.topology.TopMetric;
+import io.linktally.topology.TopWindow;
+import io.linktally.topology.TopologyNames;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.common.utils.Bytes;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.KeyQueryMetadata;
+import org.apache.kafka.streams.StoreQueryParameters;
+import org.apache.kafka.streams.errors.InvalidStateStoreException;
+import org.apache.kafka.streams.state.HostInfo;
+import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.QueryableStoreTypes;
+import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
+
+/**
+ * Top links over every partition. A URL lives in exactly one partition, so the top N of all URLs
+ * is the top N of the partitions' own top N lists merged: each partition is asked of one holder
+ * (its owner, or a standby copy that can vouch for itself while the owner is away), the holders
+ * in parallel, and the answers merged here. A partition no copy can answer for is retried with
+ * back-off until the query deadline; an answer never leaves a partition out.
+ */
+public final class TopLookup implements TopReads {
+    private static final long FIRST_BACKOFF_MS = 25;
+    private static final long MAX_BACKOFF_MS = 400;
+    private static final Comparator<TopLinksAnswer.Item> LARGEST_FIRST =
+            Comparator.comparingLong(TopLinksAnswer.Item::count).reversed().thenComparing(TopLinksAnswer.Item::url);
+
+    private final KafkaStreams streams;
+    private final HostInfo self;
+    private final PartitionOwners owners;
+    private final LocalCopies copies;
+    private final RemoteCounts remote;
+    private final long maxStandbyLag;
+    private final Duration queryTimeout;
+    private final Clock clock = Clock.systemUTC();
+    private final Counter forwarded;
+    private final Map<String, ReadOnlyKeyValueStore<Bytes, byte[]>> handles = new ConcurrentHashMap<>();
+
+    public TopLookup(KafkaStreams streams, LocalCopies copies, HostInfo self, RemoteCounts remote, long maxStandbyLag, Duration queryTimeout,
+                     MeterRegistry metrics) {
+        this.streams = streams;
+        this.self = self;
+        this.owners = new PartitionOwners(streams);
+        this.copies = copies;
+        this.remote = remote;
+        this.maxStandbyLag = maxStandbyLag;
+        this.queryTimeout = queryTimeout;
+        this.forwarded = Counter.builder("linktally.top.reads.forwarded").description("Top-links reads asked of other instances")
+                .register(metrics);
+    }
+
+    /** Kafka Streams' state changed: a rebalance may have moved partitions, so owners are asked again. */
+    public void onStateChange() {
+        owners.forget();
+    }
+
+    @Override
+    public TopLinksAnswer top(TopWindow window, TopMetric metric, int limit) {
+        long deadline = clock.millis() + queryTimeout.toMillis();
+        long backoff = FIRST_BACKOFF_MS;
+        Set<HostInfo> failed = new HashSet<>();
+        while (true) {
+            String reason;
+            KeyQueryMetadata[] holders = owners.all();
+            if (holders == null) {
+                reason = "rebalancing: the owners of the partitions are not known yet (state " + streams.state() + ")";
+            } else {
+                Plan plan = plan(holders, failed);
+                reason = plan.reason;
+                if (reason == null) {
+                    Attempt attempt = ask(plan, window, metric, limit, failed);
+                    if (attempt.answer != null) {
+                        return attempt.answer;
+                    }
+                    reason = attempt.reason;
+                }
+            }
+            long left = deadline - clock.millis();
+            if (left <= 0) {
+                throw new StoreUnavailableException(reason);
+            }
+            sleep(Math.min(backoff, left));
+            backoff = Math.min(backoff * 2, MAX_BACKOFF_MS);
+        }
+    }
+
+    @Override
+    public TopLinksAnswer localTop(TopWindow window, TopMetric metric, int limit, Set<Integer> partitions, boolean allowStandby) {
+        List<TopLinksAnswer.Item> items = new ArrayList<>();
+        long lag = -1;
+        for (int partition : partitions) {
+            List<TopLinksAnswer.Item> found = read(partition, false, window, metric, limit);
+            if (found == null && allowStandby) {
+                long copyLag = copies.vouchedLag(TopologyNames.TOP_STORE, partition);
+                if (copyLag >= 0 && copyLag <= maxStandbyLag) {
+                    found = read(partition, true, window, metric, limit);
+                    lag = Math.max(lag, copyLag);
+                }
+            }
+            if (found == null) {
+                throw new StoreUnavailableException("partition " + partition + " of " + TopologyNames.TOP_STORE
+                        + " is not held here in a state that can answer");
+            }
+            items.addAll(found);
+        }
+        return merged(List.of(new TopLinksAnswer(items, lag < 0 ? CountResult.Source.ACTIVE : CountResult.Source.STANDBY, Math.max(lag, 0))),
+                limit);
+    }
+
+    /** Which holder to ask for each partition: the owner, unless it just failed, else a standby copy. */
+    private record Plan(Map<HostInfo, Set<Integer>> byHost, Set<HostInfo> standbyHosts, String reason) {
+    }
+
+    private Plan plan(KeyQueryMetadata[] holders, Set<HostInfo> failed) {
+        Map<HostInfo, Set<Integer>> byHost = new LinkedHashMap<>();
+        Set<HostInfo> standbyHosts = new HashSet<>();
+        for (int partition = 0; partition < holders.length; partition++) {
+            HostInfo active = holders[partition].activeHost();
+            if (!active.equals(HostInfo.unavailable()) && !failed.contains(active)) {
+                byHost.computeIfAbsent(active, h -> new TreeSet<>()).add(partition);
+                continue;
+            }
+            HostInfo standby = holders[partition].standbyHosts().stream().filter(host -> !failed.contains(host)).findFirst().orElse(null);
+            if (standby == null) {
+                return new Plan(null, null, "no copy of partition " + partition + " can answer now (its owner is away or restoring)");
+            }
+            byHost.computeIfAbsent(standby, h -> new TreeSet<>()).add(partition);
+            standbyHosts.add(standby);
+        }
+        return new Plan(byHost, standbyHosts, null);
+    }
+
+    private record Attempt(TopLinksAnswer answer, String reason) {
+    }
+
+    private Attempt ask(Plan plan, TopWindow window, TopMetric metric, int limit, Set<HostInfo> failed) {
+        Map<HostInfo, CompletableFuture<TopLinksAnswer>> answers = new LinkedHashMap<>();
+        for (Map.Entry<HostInfo, Set<Integer>> entry : plan.byHost.entrySet()) {
+            HostInfo host = entry.getKey();
+            boolean standby = plan.standbyHosts.contains(host);
+            if (host.equals(self)) {
+                try {
+                    answers.put(host, CompletableFuture.completedFuture(localTop(window, metric, limit, entry.getValue(), standby)));
+                } catch (StoreUnavailableException e) {
+                    answers.put(host, CompletableFuture.failedFuture(e));
+                }
+            } else {
+                forwarded.increment();
+                answers.put(host, remote.fetchTop(host, window, metric, limit, entry.getValue(), standby));
+            }
+        }
+        List<TopLinksAnswer> parts = new ArrayList<>();
+        String reason = null;
+        for (Map.Entry<HostInfo, CompletableFuture<TopLinksAnswer>> answer : answers.entrySet()) {
+            try {
+                parts.add(answer.getValue().get());
+            } catch (ExecutionException e) {
+                HostInfo host = answer.getKey();
+                reason = (host.equals(self) ? "this instance" : "peer " + host.host() + ":" + host.port()) + " could not answer: "
+                        + e.getCause().getMessage();
+                if (!host.equals(self)) {
+                    failed.add(host);
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new StoreUnavailableException("interrupted", e);
+            }
+        }
+        return reason != null ? new Attempt(null, reason) : new Attempt(merged(parts, limit), null);
+    }
+
+    private static TopLinksAnswer merged(List<TopLinksAnswer> parts, int limit) {
+        List<TopLinksAnswer.Item> items = new ArrayList<>();
+        long lag = -1;
+        for (TopLinksAnswer part : parts) {
+            items.addAll(part.items());
+            if (part.fromStandby()) {
+                lag = Math.max(lag, part.standbyLag());
+            }
+        }
+        items.sort(LARGEST_FIRST);
+        List<TopLinksAnswer.Item> top = List.copyOf(items.subList(0, Math.min(limit, items.size())));
+        return lag < 0 ? new TopLinksAnswer(top, CountResult.Source.ACTIVE, 0) : new TopLinksAnswer(top, CountResult.Source.STANDBY, lag);
+    }
+
+    /** The partition's first {@code limit} index entries, or null if this instance cannot read that copy now. */
+    private List<TopLinksAnswer.Item> read(int partition, boolean stale, TopWindow window, TopMetric metric, int limit) {
+        try {
+            List<TopLinksAnswer.Item> items = new ArrayList<>();
+            try (KeyValueIterator<Bytes, byte[]> index = store(partition, stale)
+                    .prefixScan(TopKeys.indexPrefix(window, metric), Serdes.Bytes().serializer())) {
+                while (index.hasNext() && items.size() < limit) {
+                    Bytes key = index.next().key;
+                    items.add(new TopLinksAnswer.Item(TopKeys.indexUrl(key), TopKeys.indexCount(key)));
+                }
+            }
+            return items;
+        } catch (InvalidStateStoreException e) {
+            return null;
+        }
+    }
+
+    private ReadOnlyKeyValueStore<Bytes, byte[]> store(int partition, boolean stale) {
+        return handles.computeIfAbsent(partition + "/" + stale, k -> {
+            StoreQueryParameters<ReadOnlyKeyValueStore<Bytes, byte[]>> params = StoreQueryParameters
+                    .fromNameAndType(TopologyNames.TOP_STORE, QueryableStoreTypes.<Bytes, byte[]>keyValueStore())
+                    .withPartition(partition);
+            return streams.store(stale ? params.enableStaleStores() : params);
+        });
+    }
+
+    private static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new StoreUnavailableException("interrupted", e);
+        }
+    }
+}
