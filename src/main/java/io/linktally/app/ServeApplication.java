@@ -95,7 +95,8 @@ public final class ServeApplication implements AutoCloseable {
                 StreamsProperties.of(options, bootstrap, memory));
         KafkaEventPublisher publisher = new KafkaEventPublisher(KafkaClients.eventProducer(bootstrap, options.applicationId() + "-http"));
         HttpSettings httpSettings = new HttpSettings(options.cacheMaxAge(), options.maxRequestBytes(),
-                options.maxBatchEvents(), HttpSettings.DEFAULT_MAX_BATCH_URLS, options.publishTimeout(), options.drainTimeout());
+                options.maxBatchEvents(), HttpSettings.DEFAULT_MAX_BATCH_URLS, options.publishTimeout(), options.drainTimeout(),
+                options.apiToken());
         HostInfo self = HostInfo.buildFromEndpoint(options.applicationServer());
         PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         new JvmMemoryMetrics().bindTo(metrics);

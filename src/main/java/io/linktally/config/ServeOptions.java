@@ -87,6 +87,10 @@ public final class ServeOptions {
             description = "A MaxMind-format country or city database (GeoLite2, DB-IP Lite) for click countries; without it, countries are \"unknown\".")
     private Path geoipDb;
 
+    @Option(names = "--api-token", paramLabel = "TOKEN",
+            description = "When set, POSTs of events must carry 'Authorization: Bearer TOKEN'; lookups stay open. Prefer the environment variable.")
+    private String apiToken;
+
     @Option(names = "--rocksdb-memory", defaultValue = "256MiB", converter = ByteSizeConverter.class,
             description = "Off-heap memory shared by all RocksDB stores: block cache, index, filters and write buffers (default: ${DEFAULT-VALUE}).")
     private long rocksdbMemory;
@@ -194,6 +198,10 @@ public final class ServeOptions {
     /** Bucket retention and grace, checked against each other by {@link #validate()}. */
     public BucketSettings buckets() {
         return new BucketSettings(hourlyRetention, dailyRetention, bucketGrace);
+    }
+
+    public Optional<String> apiToken() {
+        return Optional.ofNullable(apiToken).filter(token -> !token.isBlank());
     }
 
     public Optional<Path> geoipDb() {

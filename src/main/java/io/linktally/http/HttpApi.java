@@ -82,8 +82,8 @@ public final class HttpApi {
             config.routes.get("/v1/counts", cached(cacheControl, countHandlers::getCount));
             config.routes.post("/v1/counts", countHandlers::postCounts);
             config.routes.get("/1/links/shares.json", cached(cacheControl, countHandlers::bufferShares));
-            config.routes.post("/v1/events/link-created", eventHandlers::postLinkCreated);
-            config.routes.post("/v1/events/clicks", eventHandlers::postClicks);
+            config.routes.post("/v1/events/link-created", ApiToken.guard(settings.apiToken(), eventHandlers::postLinkCreated));
+            config.routes.post("/v1/events/clicks", ApiToken.guard(settings.apiToken(), eventHandlers::postClicks));
             config.routes.get("/v1/timeseries", cached(cacheControl, bucketHandlers::timeseries));
             config.routes.get("/v1/breakdown", cached(cacheControl, bucketHandlers::breakdown));
             config.routes.post(RemoteCounts.PATH, countHandlers::peerCounts);

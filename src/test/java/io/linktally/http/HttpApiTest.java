@@ -34,6 +34,7 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
@@ -559,6 +560,30 @@ class HttpApiTest {
         assertThat(published.value()).isEqualTo(bytes(EVENT));
         assertThat(published.key()).isEqualTo(bytes("123456"));
         assertThat(publisher.timeouts).containsExactly(Duration.ofSeconds(5));
+    }
+
+    @Test
+    void withAnApiTokenEventsNeedItAndLookupsStayOpen() throws Exception {
+        startWith(HttpApi.create(new HttpApi.Lookups(counts, buckets, top), readiness, publisher,
+                new HttpSettings(Duration.ofSeconds(10), 1 << 20, 100, 1000, Duration.ofSeconds(5), Duration.ZERO, Optional.of("s3cret")),
+                metrics));
+        String unauthorized = "{\"error\":\"unauthorized\",\"message\":\"this route needs the API token: send 'Authorization: Bearer <token>'\"}";
+
+        HttpResponse<String> none = post("/v1/events/link-created", EVENT);
+        assertAnswer(none, 401, unauthorized);
+        assertThat(none.headers().firstValue("WWW-Authenticate")).hasValue("Bearer");
+        assertAnswer(send(HttpRequest.newBuilder(uri("/v1/events/clicks")).header("Authorization", "Bearer s3cre")
+                .POST(HttpRequest.BodyPublishers.ofString("{\"url\":\"https://buffer.com\"}"))), 401, unauthorized);
+        assertAnswer(send(HttpRequest.newBuilder(uri("/v1/events/link-created")).header("Authorization", "Basic s3cret")
+                .POST(HttpRequest.BodyPublishers.ofString(EVENT))), 401, unauthorized);
+        assertThat(publisher.batches).isEmpty();
+
+        assertAnswer(send(HttpRequest.newBuilder(uri("/v1/events/link-created")).header("Authorization", "Bearer s3cret")
+                .POST(HttpRequest.BodyPublishers.ofString(EVENT))), 202, "{\"accepted\":1}");
+        assertAnswer(send(HttpRequest.newBuilder(uri("/v1/events/clicks")).header("Authorization", "Bearer s3cret")
+                .POST(HttpRequest.BodyPublishers.ofString("{\"url\":\"https://buffer.com\"}"))), 202, "{\"accepted\":1}");
+        assertThat(publisher.batches).hasSize(2);
+        assertThat(get("/v1/counts?url=" + q("https://buffer.com")).statusCode()).isEqualTo(200);
     }
 
     @Test
