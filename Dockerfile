@@ -15,8 +15,8 @@ FROM eclipse-temurin:17-jre
 RUN if ! command -v curl >/dev/null; then \
         apt-get update && apt-get install -y --no-install-recommends curl && rm -rf /var/lib/apt/lists/*; \
     fi \
-    && groupadd --system linktally \
-    && useradd --system --gid linktally --home-dir /app --no-create-home --shell /usr/sbin/nologin linktally \
+    && groupadd --system --gid 10001 linktally \
+    && useradd --system --uid 10001 --gid linktally --home-dir /app --no-create-home --shell /usr/sbin/nologin linktally \
     && mkdir -p /app /data \
     && chown linktally:linktally /data
 WORKDIR /app
@@ -26,7 +26,8 @@ COPY --from=build /src/target/linktally.jar /app/linktally.jar
 ENV LINKTALLY_DATA_DIR=/data
 VOLUME ["/data"]
 EXPOSE 8080
-USER linktally
+# Numeric, so that Kubernetes can check runAsNonRoot.
+USER 10001:10001
 
 ENTRYPOINT ["java", "-jar", "/app/linktally.jar"]
 CMD ["serve"]
