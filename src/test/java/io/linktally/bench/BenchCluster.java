@@ -30,15 +30,17 @@ import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 final class BenchCluster implements AutoCloseable {
     private final Path jar;
     private final Path work;
-    private final Process broker;
+    private Process broker;
+    private final List<String> brokerCommand;
     private final String bootstrap;
     private final List<Process> processes = new ArrayList<>();
     /** One client for the cluster's life: polling must not open a connection every 100 ms while it is measured. */
     private final Admin admin;
 
-    private BenchCluster(Path jar, Path work, Process broker, String bootstrap) {
+    private BenchCluster(Path jar, Path work, List<String> brokerCommand, Process broker, String bootstrap) {
         this.jar = jar;
         this.work = work;
+        this.brokerCommand = brokerCommand;
         this.broker = broker;
         this.bootstrap = bootstrap;
         this.admin = KafkaClients.admin(bootstrap);
@@ -49,10 +51,11 @@ final class BenchCluster implements AutoCloseable {
     static BenchCluster start(Path jar) throws IOException, InterruptedException {
         Path work = Files.createTempDirectory("linktally-bench-");
         int port = freePort();
-        Process broker = start(work.resolve("broker.log"), "java", "-Xmx1g", "-jar", jar.toString(), "broker",
+        List<String> brokerCommand = List.of("java", "-Xmx1g", "-jar", jar.toString(), "broker",
                 "--port", Integer.toString(port), "--controller-port", Integer.toString(freePort()),
                 "--data-dir", work.resolve("broker").toString());
-        BenchCluster cluster = new BenchCluster(jar, work, broker, "localhost:" + port);
+        Process broker = start(work.resolve("broker.log"), brokerCommand.toArray(String[]::new));
+        BenchCluster cluster = new BenchCluster(jar, work, brokerCommand, broker, "localhost:" + port);
         cluster.linktally("topics.log", 120, "topics", "--bootstrap-servers", cluster.bootstrap);
         return cluster;
     }
@@ -67,6 +70,18 @@ final class BenchCluster implements AutoCloseable {
 
     Process broker() {
         return broker;
+    }
+
+    /** Stops the broker as an operator would (SIGTERM, then waits) and starts it again on the same port and data. */
+    void restartBroker() throws IOException, InterruptedException {
+        broker.destroy();
+        if (!broker.waitFor(120, TimeUnit.SECONDS)) {
+            broker.destroyForcibly().waitFor();
+        }
+        processes.remove(broker);
+        broker = new ProcessBuilder(brokerCommand).redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(work.resolve("broker.log").toFile())).start();
+        processes.add(0, broker);
     }
 
     /** Runs a linktally command to completion and returns its standard output. */
@@ -118,7 +133,17 @@ final class BenchCluster implements AutoCloseable {
 
     /** S3Proxy over a directory of the work dir, as its own process, with the bucket created. */
     S3 s3() throws Exception {
-        int port = freePort();
+        return s3(freePort());
+    }
+
+    /** S3 stopped (its process killed) and started again on the same port over the same directory. */
+    S3 restart(S3 s3) throws Exception {
+        s3.process().destroyForcibly().waitFor();
+        processes.remove(s3.process());
+        return s3(s3.endpoint().getPort());
+    }
+
+    private S3 s3(int port) throws Exception {
         Path conf = work.resolve("s3proxy.conf");
         Files.writeString(conf, String.join("\n",
                 "s3proxy.endpoint=http://127.0.0.1:" + port,
@@ -146,7 +171,9 @@ final class BenchCluster implements AutoCloseable {
                     Thread.sleep(200);
                 }
             }
-            client.createBucket(request -> request.bucket(S3.BUCKET));
+            if (client.listBuckets().buckets().stream().noneMatch(bucket -> bucket.name().equals(S3.BUCKET))) {
+                client.createBucket(request -> request.bucket(S3.BUCKET));
+            }
         }
         return s3;
     }
