@@ -61,6 +61,7 @@ public final class HttpApi {
             // lets those in flight finish, up to the stop timeout.
             config.jetty.modifyServer(server -> {
                 server.setHandler(new GracefulHandler());
+                server.setErrorHandler(new JsonErrorHandler());
                 server.setStopTimeout(settings.drainTimeout().toMillis());
             });
 
@@ -107,12 +108,26 @@ public final class HttpApi {
             config.routes.exception(HttpResponseException.class, (e, ctx) ->
                     ctx.status(e.getStatus()).json(new ErrorBody(errorCode(e.getStatus()), e.getMessage())));
             config.routes.exception(Exception.class, (e, ctx) -> {
+                if (endedEarly(e)) {
+                    ctx.status(400).json(new ErrorBody("incomplete_body", "the request ended before its body did"));
+                    return;
+                }
                 LOG.error("Unexpected failure answering {} {}", ctx.method(), ctx.path(), e);
                 ctx.status(500).json(new ErrorBody("internal_error", "the server failed to answer; see its log"));
             });
             config.routes.error(404, ctx -> ctx.json(new ErrorBody("not_found", "no such resource: " + ctx.path())));
             config.routes.error(405, ctx -> ctx.json(new ErrorBody("method_not_allowed", ctx.method() + " is not allowed on " + ctx.path())));
         });
+    }
+
+    /** The client closed or broke the connection while its body was read: its fault, not the server's. */
+    private static boolean endedEarly(Throwable failure) {
+        for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
+            if (cause instanceof java.io.EOFException || cause instanceof org.eclipse.jetty.http.BadMessageException) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static io.javalin.http.Handler cached(String cacheControl, io.javalin.http.Handler handler) {
@@ -138,11 +153,13 @@ public final class HttpApi {
         ctx.status(204);
     }
 
-    private static String errorCode(int status) {
+    static String errorCode(int status) {
         return switch (status) {
             case 413 -> "request_too_large";
             case 415 -> "unsupported_media_type";
             case 400 -> "bad_request";
+            case 414 -> "uri_too_long";
+            case 431 -> "headers_too_large";
             default -> "http_" + status;
         };
     }

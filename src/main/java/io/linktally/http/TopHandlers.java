@@ -52,7 +52,12 @@ final class TopHandlers {
         } catch (IOException | IllegalArgumentException e) {
             throw ApiException.badRequest("invalid_body", "not a top-links read: " + e.getMessage());
         }
-        ctx.contentType("application/json").result(RemoteCounts.answerBytes(
-                top.localTop(request.window(), request.metric(), request.limit(), request.partitions(), request.allowStandby())));
+        TopLinksAnswer answer;
+        try {
+            answer = top.localTop(request.window(), request.metric(), request.limit(), request.partitions(), request.allowStandby());
+        } catch (IllegalArgumentException e) {
+            throw ApiException.badRequest("invalid_body", e.getMessage());
+        }
+        ctx.contentType("application/json").result(RemoteCounts.answerBytes(answer));
     }
 }

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.linktally.topology.LinkCounts;
 import io.linktally.topology.TopMetric;
 import io.linktally.topology.TopWindow;
+import io.linktally.topology.TopologyNames;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
@@ -29,6 +30,9 @@ public final class RemoteCounts {
     public static final String PATH = "/internal/v1/counts";
     public static final String BUCKETS_PATH = "/internal/v1/buckets";
     public static final String TOP_PATH = "/internal/v1/top";
+    public static final int MAX_TOP_LIMIT = 1000;
+    private static final Set<String> BUCKET_STORES = Set.of(TopologyNames.HOURLY_SERIES_STORE, TopologyNames.DAILY_SERIES_STORE,
+            TopologyNames.BREAKDOWN_STORE);
     /** Bucket answers travel as records; derived getters such as {@code LinkCounts.isZero} are written and ignored on reading. */
     private static final ObjectMapper JSON = new ObjectMapper().configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
 
@@ -76,8 +80,9 @@ public final class RemoteCounts {
 
     public static TopRequest topRequest(byte[] body) throws IOException {
         TopRequest request = JSON.readValue(body, TopRequest.class);
-        if (request == null || request.window() == null || request.metric() == null || request.partitions() == null || request.limit() < 1) {
-            throw new IOException("window, metric, a positive limit and partitions are required");
+        if (request == null || request.window() == null || request.metric() == null || request.partitions() == null
+                || request.limit() < 1 || request.limit() > MAX_TOP_LIMIT || request.partitions().stream().anyMatch(p -> p == null || p < 0)) {
+            throw new IOException("window, metric, a limit from 1 to " + MAX_TOP_LIMIT + " and partitions are required");
         }
         return request;
     }
@@ -121,6 +126,9 @@ public final class RemoteCounts {
         BucketRequest request = JSON.readValue(body, BucketRequest.class);
         if (request == null || request.range() == null) {
             throw new IOException("no range");
+        }
+        if (!BUCKET_STORES.contains(request.range().store())) {
+            throw new IOException("no bucket store " + request.range().store());
         }
         return request;
     }

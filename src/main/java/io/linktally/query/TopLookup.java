@@ -104,6 +104,10 @@ public final class TopLookup implements TopReads {
 
     @Override
     public TopLinksAnswer localTop(TopWindow window, TopMetric metric, int limit, Set<Integer> partitions, boolean allowStandby) {
+        KeyQueryMetadata[] holders = owners.all();
+        if (holders != null && partitions.stream().anyMatch(partition -> partition >= holders.length)) {
+            throw new IllegalArgumentException("partitions are 0 to " + (holders.length - 1) + ", asked for " + partitions);
+        }
         List<TopLinksAnswer.Item> items = new ArrayList<>();
         long lag = -1;
         for (int partition : partitions) {

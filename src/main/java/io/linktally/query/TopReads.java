@@ -16,6 +16,7 @@ public interface TopReads {
     /**
      * The same over the given partitions of this instance's own copies: what another instance asks here.
      *
+     * @throws IllegalArgumentException when a partition does not exist
      * @throws StoreUnavailableException when one of the partitions is not held here in a state that can answer
      */
     TopLinksAnswer localTop(TopWindow window, TopMetric metric, int limit, Set<Integer> partitions, boolean allowStandby);

@@ -9,6 +9,7 @@ import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.net.URI;
+import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -30,8 +31,8 @@ import org.junit.jupiter.api.Test;
  * a 5xx, every error is JSON, and the process stays healthy and ready throughout.
  */
 class HttpFuzzIT {
-    private static final int REQUESTS = 4000;
-    private static final int RAW_REQUESTS = 600;
+    private static final int REQUESTS = 3000;
+    private static final int RAW_REQUESTS = 300;
     private static final String TOKEN = "fuzz-token";
     private static final List<String> PATHS = List.of("/v1/counts", "/1/links/shares.json", "/v1/events/link-created", "/v1/events/clicks",
             "/v1/timeseries", "/v1/breakdown", "/v1/top", "/internal/v1/counts", "/internal/v1/buckets", "/internal/v1/top", "/healthz",
@@ -88,8 +89,9 @@ class HttpFuzzIT {
         StringBuilder query = new StringBuilder();
         int params = random.nextInt(5);
         for (int i = 0; i < params; i++) {
-            query.append(i == 0 ? "?" : "&").append(random.nextInt(8) == 0 ? randomText(5) : PARAMS.get(random.nextInt(PARAMS.size())))
-                    .append('=').append(java.net.URLEncoder.encode(randomValue(), StandardCharsets.UTF_8));
+            String name = random.nextInt(8) == 0 ? randomText(5) : PARAMS.get(random.nextInt(PARAMS.size()));
+            query.append(i == 0 ? "?" : "&").append(URLEncoder.encode(name, StandardCharsets.UTF_8))
+                    .append('=').append(URLEncoder.encode(randomValue(), StandardCharsets.UTF_8));
         }
         return query.toString();
     }
@@ -117,6 +119,8 @@ class HttpFuzzIT {
         HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(5)).build();
         Map<Integer, Integer> statuses = new TreeMap<>();
         List<String> serverErrors = new ArrayList<>();
+        List<String> closed = new ArrayList<>();
+        long begin = System.nanoTime();
         for (int i = 0; i < REQUESTS; i++) {
             String method = METHODS.get(random.nextInt(METHODS.size()));
             String target = PATHS.get(random.nextInt(PATHS.size())) + randomQuery();
@@ -133,7 +137,15 @@ class HttpFuzzIT {
                 request.header("Content-Type", List.of("application/json", "application/x-ndjson", "text/plain", "x/" + random.nextInt())
                         .get(random.nextInt(4)));
             }
-            HttpResponse<String> response = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> response;
+            try {
+                response = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+            } catch (IOException e) {
+                // A server may answer a body it refuses (too large) and close while the client still
+                // sends; the client then sees the connection closed rather than the answer.
+                closed.add(method + " " + target.substring(0, Math.min(120, target.length())) + ": " + e.getMessage());
+                continue;
+            }
             statuses.merge(response.statusCode(), 1, Integer::sum);
             if (response.statusCode() >= 500) {
                 serverErrors.add(method + " " + target.substring(0, Math.min(200, target.length())) + " -> " + response.statusCode() + " "
@@ -143,14 +155,21 @@ class HttpFuzzIT {
             }
         }
         Map<String, Integer> raw = rawRequests();
-        System.out.printf("HttpFuzzIT: %d requests, statuses %s; %d raw requests, status lines %s%n", REQUESTS, statuses, RAW_REQUESTS, raw);
+        System.out.printf("HttpFuzzIT: %d requests in %.1f s, statuses %s, %d closed without an answer %s; %d raw requests, status lines %s%n",
+                REQUESTS, (System.nanoTime() - begin) / 1e9, statuses, closed.size(), closed.stream().limit(3).toList(), RAW_REQUESTS, raw);
+        assertThat(closed.size()).as("requests whose connection closed without an answer").isLessThan(REQUESTS / 20);
         assertThat(serverErrors).as("requests answered 5xx").isEmpty();
         assertThat(raw.keySet()).as("raw requests answered 5xx").noneMatch(status -> status.startsWith("5"));
-        assertThat(statuses.keySet()).as("some requests were valid").contains(200, 202);
+        assertThat(statuses.keySet()).as("some requests were valid").contains(200);
 
         assertThat(serve.isAlive()).isTrue();
         assertThat(http.send(HttpRequest.newBuilder(serve.uri("/healthz")).build(), HttpResponse.BodyHandlers.discarding()).statusCode()).isEqualTo(200);
         assertThat(http.send(HttpRequest.newBuilder(serve.uri("/readyz")).build(), HttpResponse.BodyHandlers.discarding()).statusCode()).isEqualTo(200);
+        HttpResponse<String> accepted = http.send(HttpRequest.newBuilder(serve.uri("/v1/events/link-created"))
+                .header("Authorization", "Bearer " + TOKEN)
+                .POST(HttpRequest.BodyPublishers.ofString("{\"url\":\"https://buffer.com/after-fuzz\",\"update_id\":\"after\"}")).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(accepted.statusCode()).as(accepted.body()).isEqualTo(202);
     }
 
     /** Requests no well-behaved client would send, written straight to the socket; the status each got, or "none". */
