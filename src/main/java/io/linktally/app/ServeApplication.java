@@ -38,7 +38,6 @@ import java.util.concurrent.CountDownLatch;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.streams.CloseOptions;
 import org.apache.kafka.streams.KafkaStreams;
-import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler;
 import org.apache.kafka.streams.state.HostInfo;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -116,10 +115,7 @@ public final class ServeApplication implements AutoCloseable {
                 metrics);
 
         ServeApplication app = new ServeApplication(broker, memory, streams, publisher, http);
-        streams.setUncaughtExceptionHandler(exception -> {
-            LOG.error("Kafka Streams failed; stopping", exception);
-            return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
-        });
+        streams.setUncaughtExceptionHandler(new StreamThreadFailures(Clock.systemUTC(), metrics));
         streams.setStateListener((newState, oldState) -> {
             LOG.info("Kafka Streams {} -> {}", oldState, newState);
             copies.onStateChange(newState);

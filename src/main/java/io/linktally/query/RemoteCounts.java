@@ -20,11 +20,13 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.Function;
 import org.apache.kafka.streams.state.HostInfo;
 
 /**
- * Asks another instance for counts from its own stores, over one pooled HTTP client. The other
- * instance answers locally or refuses; it never forwards again, so a lookup takes one hop at most.
+ * Asks another instance for counts, bucket reads and top lists from its own stores, over one
+ * pooled HTTP client. The other instance answers locally or refuses; it never forwards again, so a
+ * lookup takes one hop at most.
  */
 public final class RemoteCounts {
     public static final String PATH = "/internal/v1/counts";
@@ -45,32 +47,16 @@ public final class RemoteCounts {
     }
 
     CompletableFuture<List<CountResult>> fetch(HostInfo host, List<String> canonicalUrls, boolean allowStandby) {
-        HttpRequest request;
-        try {
-            request = HttpRequest.newBuilder(URI.create("http://" + host.host() + ":" + host.port() + PATH))
-                    .timeout(timeout)
-                    .header("Content-Type", "application/json")
-                    .POST(HttpRequest.BodyPublishers.ofByteArray(
-                            JSON.writeValueAsBytes(Map.of("urls", canonicalUrls, "allow_standby", allowStandby))))
-                    .build();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        return http.sendAsync(request, HttpResponse.BodyHandlers.ofByteArray()).thenApply(response -> {
-            if (response.statusCode() != 200) {
-                throw new StoreUnavailableException(host.host() + ":" + host.port() + " answered " + response.statusCode());
-            }
-            return parse(response.body(), canonicalUrls.size());
-        });
+        return post(host, PATH, Map.of("urls", canonicalUrls, "allow_standby", allowStandby), body -> parse(body, canonicalUrls.size()));
     }
 
     CompletableFuture<BucketCounts> fetch(HostInfo host, WindowRange range, boolean allowStandby) {
-        return post(host, BUCKETS_PATH, new BucketRequest(range, allowStandby), BucketCounts.class);
+        return post(host, BUCKETS_PATH, new BucketRequest(range, allowStandby), body -> read(body, BucketCounts.class));
     }
 
     CompletableFuture<TopLinksAnswer> fetchTop(HostInfo host, TopWindow window, TopMetric metric, int limit, Set<Integer> partitions,
                                                boolean allowStandby) {
-        return post(host, TOP_PATH, new TopRequest(window, metric, limit, partitions, allowStandby), TopLinksAnswer.class);
+        return post(host, TOP_PATH, new TopRequest(window, metric, limit, partitions, allowStandby), body -> read(body, TopLinksAnswer.class));
     }
 
     /** A forwarded top-links read, as the receiving instance reads it. */
@@ -95,7 +81,7 @@ public final class RemoteCounts {
         }
     }
 
-    private <T> CompletableFuture<T> post(HostInfo host, String path, Object body, Class<T> answerType) {
+    private <T> CompletableFuture<T> post(HostInfo host, String path, Object body, Function<byte[], T> reader) {
         HttpRequest request;
         try {
             request = HttpRequest.newBuilder(URI.create("http://" + host.host() + ":" + host.port() + path))
@@ -110,12 +96,16 @@ public final class RemoteCounts {
             if (response.statusCode() != 200) {
                 throw new StoreUnavailableException(host.host() + ":" + host.port() + " answered " + response.statusCode());
             }
-            try {
-                return JSON.readValue(response.body(), answerType);
-            } catch (IOException e) {
-                throw new StoreUnavailableException("a peer's answer was not readable: " + e.getMessage(), e);
-            }
+            return reader.apply(response.body());
         });
+    }
+
+    private static <T> T read(byte[] body, Class<T> type) {
+        try {
+            return JSON.readValue(body, type);
+        } catch (IOException e) {
+            throw new StoreUnavailableException("a peer's answer was not readable: " + e.getMessage(), e);
+        }
     }
 
     /** A forwarded {@link #fetch(HostInfo, WindowRange, boolean)}, as the receiving instance reads it. */

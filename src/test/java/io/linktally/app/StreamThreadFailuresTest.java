@@ -1,0 +1,57 @@
+package io.linktally.app;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
+import org.apache.kafka.streams.errors.InvalidStateStoreException;
+import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse;
+import org.junit.jupiter.api.Test;
+
+class StreamThreadFailuresTest {
+    private Instant now = Instant.parse("2026-11-23T10:00:00Z");
+    private final SimpleMeterRegistry metrics = new SimpleMeterRegistry();
+    private final StreamThreadFailures failures = new StreamThreadFailures(new Clock() {
+        @Override
+        public ZoneOffset getZone() {
+            return ZoneOffset.UTC;
+        }
+
+        @Override
+        public Clock withZone(ZoneId zone) {
+            return this;
+        }
+
+        @Override
+        public Instant instant() {
+            return now;
+        }
+    }, metrics);
+
+    private StreamThreadExceptionResponse fail() {
+        return failures.handle(new InvalidStateStoreException("Store event-dedup.1795348800000 is currently closed"));
+    }
+
+    @Test
+    void aFailedThreadIsReplacedUpToTheBudgetThenTheClientStops() {
+        for (int i = 0; i < StreamThreadFailures.MAX_REPLACEMENTS; i++) {
+            assertThat(fail()).isEqualTo(StreamThreadExceptionResponse.REPLACE_THREAD);
+            now = now.plusSeconds(60);
+        }
+        assertThat(fail()).isEqualTo(StreamThreadExceptionResponse.SHUTDOWN_CLIENT);
+        assertThat(metrics.get("linktally.stream.threads.replaced").counter().count()).isEqualTo(StreamThreadFailures.MAX_REPLACEMENTS);
+    }
+
+    @Test
+    void failuresOlderThanTheWindowNoLongerCount() {
+        for (int i = 0; i < StreamThreadFailures.MAX_REPLACEMENTS; i++) {
+            assertThat(fail()).isEqualTo(StreamThreadExceptionResponse.REPLACE_THREAD);
+        }
+        now = now.plus(StreamThreadFailures.WINDOW).plus(Duration.ofMillis(1));
+        assertThat(fail()).isEqualTo(StreamThreadExceptionResponse.REPLACE_THREAD);
+    }
+}
