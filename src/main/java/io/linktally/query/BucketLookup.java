@@ -34,9 +34,6 @@ import org.apache.kafka.streams.state.WindowStoreIterator;
  * from a copy it cannot vouch for.
  */
 public final class BucketLookup implements BucketReads {
-    private static final long FIRST_BACKOFF_MS = 25;
-    private static final long MAX_BACKOFF_MS = 400;
-
     private final KafkaStreams streams;
     private final HostInfo self;
     private final PartitionOwners owners;
@@ -74,8 +71,7 @@ public final class BucketLookup implements BucketReads {
 
     @Override
     public BucketCounts read(WindowRange range) {
-        long deadline = clock.millis() + queryTimeout.toMillis();
-        long backoff = FIRST_BACKOFF_MS;
+        Backoff backoff = new Backoff(clock, queryTimeout);
         while (true) {
             Attempt attempt = attempt(range);
             if (attempt.answer != null) {
@@ -84,12 +80,9 @@ public final class BucketLookup implements BucketReads {
                 }
                 return attempt.answer;
             }
-            long left = deadline - clock.millis();
-            if (left <= 0) {
+            if (!backoff.pause()) {
                 throw new StoreUnavailableException(attempt.reason);
             }
-            sleep(Math.min(backoff, left));
-            backoff = Math.min(backoff * 2, MAX_BACKOFF_MS);
         }
     }
 
@@ -222,14 +215,5 @@ public final class BucketLookup implements BucketReads {
                     .withPartition(partition);
             return streams.store(stale ? params.enableStaleStores() : params);
         });
-    }
-
-    private static void sleep(long millis) {
-        try {
-            Thread.sleep(millis);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new StoreUnavailableException("interrupted", e);
-        }
     }
 }

@@ -31,8 +31,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class RoutedCountLookup implements CountLookup {
     private static final Logger LOG = LoggerFactory.getLogger(RoutedCountLookup.class);
-    private static final long FIRST_BACKOFF_MS = 25;
-    private static final long MAX_BACKOFF_MS = 400;
     /** A peer that just failed is not asked again for this long, by any lookup. */
     private static final long PEER_DOWN_MS = 1000;
 
@@ -76,10 +74,9 @@ public final class RoutedCountLookup implements CountLookup {
 
     @Override
     public List<CountResult> counts(List<String> urls) {
-        long deadline = clock.millis() + queryTimeout.toMillis();
+        Backoff backoff = new Backoff(clock, queryTimeout);
         CountResult[] results = new CountResult[urls.size()];
         Set<HostInfo> unreachable = recentlyDownPeers();
-        long backoff = FIRST_BACKOFF_MS;
         while (true) {
             String reason = attempt(urls, results, unreachable);
             if (reason == null) {
@@ -90,13 +87,10 @@ public final class RoutedCountLookup implements CountLookup {
                 }
                 return Arrays.asList(results);
             }
-            long left = deadline - clock.millis();
-            if (left <= 0) {
+            if (!backoff.pause()) {
                 unavailable.increment();
                 throw new StoreUnavailableException(reason);
             }
-            sleep(Math.min(backoff, left));
-            backoff = Math.min(backoff * 2, MAX_BACKOFF_MS);
         }
     }
 
@@ -204,15 +198,6 @@ public final class RoutedCountLookup implements CountLookup {
     /** Kafka Streams' state changed: a rebalance may have moved partitions, so owners are asked again. */
     public void onStateChange() {
         owners.forget();
-    }
-
-    private static void sleep(long millis) {
-        try {
-            Thread.sleep(millis);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new StoreUnavailableException("interrupted", e);
-        }
     }
 
     private record Target(HostInfo host, boolean standby) {

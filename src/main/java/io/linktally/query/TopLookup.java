@@ -38,8 +38,6 @@ import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
  * back-off until the query deadline; an answer never leaves a partition out.
  */
 public final class TopLookup implements TopReads {
-    private static final long FIRST_BACKOFF_MS = 25;
-    private static final long MAX_BACKOFF_MS = 400;
     private static final Comparator<TopLinksAnswer.Item> LARGEST_FIRST =
             Comparator.comparingLong(TopLinksAnswer.Item::count).reversed().thenComparing(TopLinksAnswer.Item::url);
 
@@ -74,8 +72,7 @@ public final class TopLookup implements TopReads {
 
     @Override
     public TopLinksAnswer top(TopWindow window, TopMetric metric, int limit) {
-        long deadline = clock.millis() + queryTimeout.toMillis();
-        long backoff = FIRST_BACKOFF_MS;
+        Backoff backoff = new Backoff(clock, queryTimeout);
         Set<HostInfo> failed = new HashSet<>();
         while (true) {
             String reason;
@@ -93,12 +90,9 @@ public final class TopLookup implements TopReads {
                     reason = attempt.reason;
                 }
             }
-            long left = deadline - clock.millis();
-            if (left <= 0) {
+            if (!backoff.pause()) {
                 throw new StoreUnavailableException(reason);
             }
-            sleep(Math.min(backoff, left));
-            backoff = Math.min(backoff * 2, MAX_BACKOFF_MS);
         }
     }
 
@@ -229,14 +223,5 @@ public final class TopLookup implements TopReads {
                     .withPartition(partition);
             return streams.store(stale ? params.enableStaleStores() : params);
         });
-    }
-
-    private static void sleep(long millis) {
-        try {
-            Thread.sleep(millis);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new StoreUnavailableException("interrupted", e);
-        }
     }
 }
