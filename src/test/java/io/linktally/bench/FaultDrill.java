@@ -38,7 +38,7 @@ import org.apache.kafka.common.TopicPartition;
  * an upload and its offset commit. Then every count and the archive are checked against what was
  * sent: events lost, events counted twice, archive gaps and overlaps must all be 0.
  *
- * <pre>scripts/drill [--events 1000000] [--rate 4000] [--urls 20000]</pre>
+ * <pre>scripts/drill [--events 1000000] [--rate 4000] [--urls 20000] [--standby-replicas 1]</pre>
  */
 public final class FaultDrill {
     private static final String APP = "drill";
@@ -53,10 +53,12 @@ public final class FaultDrill {
     private Process archiver;
     private final long started = System.nanoTime();
     private final List<String> timeline = new ArrayList<>();
+    private final int standbys;
 
-    private FaultDrill(BenchCluster cluster, Path jar) {
+    private FaultDrill(BenchCluster cluster, Path jar, int standbys) {
         this.cluster = cluster;
         this.jar = jar;
+        this.standbys = standbys;
     }
 
     public static void main(String[] args) throws Exception {
@@ -64,9 +66,10 @@ public final class FaultDrill {
         int events = Integer.parseInt(options.getOrDefault("events", "1000000"));
         int rate = Integer.parseInt(options.getOrDefault("rate", "4000"));
         int urls = Integer.parseInt(options.getOrDefault("urls", "20000"));
+        int standbys = Integer.parseInt(options.getOrDefault("standby-replicas", "1"));
         Path jar = Path.of("target", "linktally.jar");
         try (BenchCluster cluster = BenchCluster.start(jar)) {
-            new FaultDrill(cluster, jar).run(events, rate, urls);
+            new FaultDrill(cluster, jar, standbys).run(events, rate, urls);
         }
         System.exit(0);
     }
@@ -82,7 +85,7 @@ public final class FaultDrill {
             ports[i] = BenchCluster.freePort();
         }
         serves[i] = cluster.serve("serve-" + i, List.of("java", "-Xmx384m"), "--application-id", APP, "--http-port", Integer.toString(ports[i]),
-                "--application-server", "localhost:" + ports[i], "--standby-replicas", "1", "--stream-threads", "1",
+                "--application-server", "localhost:" + ports[i], "--standby-replicas", Integer.toString(standbys), "--stream-threads", "1",
                 "--rocksdb-memory", "64MiB", "--rocksdb-write-buffers", "16MiB", "--record-cache", "16MiB");
     }
 
