@@ -17,6 +17,7 @@ import io.linktally.events.Countries;
 import io.linktally.events.UserAgents;
 import io.linktally.query.BucketLookup;
 import io.linktally.query.LocalCopies;
+import io.linktally.query.PartitionOwners;
 import io.linktally.query.RoutedCountLookup;
 import io.linktally.query.TopLookup;
 import io.linktally.query.StreamsReadiness;
@@ -106,11 +107,13 @@ public final class ServeApplication implements AutoCloseable {
         streams.setGlobalStateRestoreListener(new RestoreListeners(new RestoreMetrics(metrics), copies));
         streams.setStandbyUpdateListener(copies);
         RemoteCounts peers = new RemoteCounts(options.forwardTimeout());
-        RoutedCountLookup lookup = new RoutedCountLookup(streams, runningStores, copies, self, peers,
+        // One view of who holds each partition, for every kind of lookup: rebuilt once per rebalance, not once per kind.
+        PartitionOwners owners = new PartitionOwners(streams);
+        RoutedCountLookup lookup = new RoutedCountLookup(streams, runningStores, owners, copies, self, peers,
                 options.maxStandbyLag(), options.queryTimeout(), metrics);
-        BucketLookup buckets = new BucketLookup(streams, options.buckets(), copies, self, peers, options.maxStandbyLag(), options.queryTimeout(),
+        BucketLookup buckets = new BucketLookup(streams, options.buckets(), owners, copies, self, peers, options.maxStandbyLag(), options.queryTimeout(),
                 metrics);
-        TopLookup top = new TopLookup(streams, copies, self, peers, options.maxStandbyLag(), options.queryTimeout(), metrics);
+        TopLookup top = new TopLookup(streams, owners, copies, self, peers, options.maxStandbyLag(), options.queryTimeout(), metrics);
         Javalin http = HttpApi.create(new HttpApi.Lookups(lookup, buckets, top), new StreamsReadiness(streams), publisher, httpSettings,
                 metrics);
 
@@ -119,9 +122,7 @@ public final class ServeApplication implements AutoCloseable {
         streams.setStateListener((newState, oldState) -> {
             LOG.info("Kafka Streams {} -> {}", oldState, newState);
             copies.onStateChange(newState);
-            lookup.onStateChange();
-            buckets.onStateChange();
-            top.onStateChange();
+            owners.forget();
             if (newState == KafkaStreams.State.ERROR) {
                 app.failed = true;
                 app.stopped.countDown();

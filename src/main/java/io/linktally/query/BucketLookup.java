@@ -7,17 +7,14 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.KeyQueryMetadata;
 import org.apache.kafka.streams.KeyValue;
-import org.apache.kafka.streams.StoreQueryParameters;
 import org.apache.kafka.streams.errors.InvalidStateStoreException;
 import org.apache.kafka.streams.kstream.Windowed;
 import org.apache.kafka.streams.state.HostInfo;
@@ -44,15 +41,16 @@ public final class BucketLookup implements BucketReads {
     private final Clock clock;
     private final Counter forwarded;
     private final Counter standbyAnswers;
-    private final Map<String, ReadOnlyWindowStore<String, LinkCounts>> handles = new ConcurrentHashMap<>();
+    private final StoreHandles handles;
     private final BucketSettings settings;
 
-    public BucketLookup(KafkaStreams streams, BucketSettings settings, LocalCopies copies, HostInfo self, RemoteCounts remote,
+    public BucketLookup(KafkaStreams streams, BucketSettings settings, PartitionOwners owners, LocalCopies copies, HostInfo self, RemoteCounts remote,
                         long maxStandbyLag, Duration queryTimeout, MeterRegistry metrics) {
         this.streams = streams;
         this.settings = settings;
         this.self = self;
-        this.owners = new PartitionOwners(streams);
+        this.owners = owners;
+        this.handles = new StoreHandles(streams);
         this.copies = copies;
         this.remote = remote;
         this.maxStandbyLag = maxStandbyLag;
@@ -98,11 +96,6 @@ public final class BucketLookup implements BucketReads {
         }
         return answer.orElseThrow(() -> new StoreUnavailableException(
                 "partition " + owner.partition() + " of " + range.store() + " is not held here in a state that can answer"));
-    }
-
-    /** Kafka Streams' state changed: a rebalance may have moved partitions, so owners are asked again. */
-    public void onStateChange() {
-        owners.forget();
     }
 
     private record Attempt(BucketCounts answer, String reason) {
@@ -207,13 +200,7 @@ public final class BucketLookup implements BucketReads {
         return new BucketCounts(entries, source, lag);
     }
 
-    /** The handle re-resolves its task on every read, so one per store, partition and staleness serves across rebalances. */
     private ReadOnlyWindowStore<String, LinkCounts> store(String name, int partition, boolean stale) {
-        return handles.computeIfAbsent(name + "/" + partition + "/" + stale, k -> {
-            StoreQueryParameters<ReadOnlyWindowStore<String, LinkCounts>> params = StoreQueryParameters
-                    .fromNameAndType(name, QueryableStoreTypes.<String, LinkCounts>windowStore())
-                    .withPartition(partition);
-            return streams.store(stale ? params.enableStaleStores() : params);
-        });
+        return handles.get(name, QueryableStoreTypes.<String, LinkCounts>windowStore(), partition, stale);
     }
 }

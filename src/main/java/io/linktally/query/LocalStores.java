@@ -3,11 +3,8 @@ package io.linktally.query;
 import io.linktally.topology.ActiveCountStores;
 import io.linktally.topology.LinkCounts;
 import io.linktally.topology.TopologyNames;
-import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.ConcurrentHashMap;
 import org.apache.kafka.streams.KafkaStreams;
-import org.apache.kafka.streams.StoreQueryParameters;
 import org.apache.kafka.streams.errors.InvalidStateStoreException;
 import org.apache.kafka.streams.state.QueryableStoreTypes;
 import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
@@ -18,15 +15,13 @@ import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
  */
 final class LocalStores {
     private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(LocalStores.class);
-    private final KafkaStreams streams;
     private final ActiveCountStores running;
     private final LocalCopies copies;
     private final long maxStandbyLag;
-    private final Map<Integer, ReadOnlyKeyValueStore<String, LinkCounts>> active = new ConcurrentHashMap<>();
-    private final Map<Integer, ReadOnlyKeyValueStore<String, LinkCounts>> anyCopy = new ConcurrentHashMap<>();
+    private final StoreHandles handles;
 
     LocalStores(KafkaStreams streams, ActiveCountStores running, LocalCopies copies, long maxStandbyLag) {
-        this.streams = streams;
+        this.handles = new StoreHandles(streams);
         this.running = running;
         this.copies = copies;
         this.maxStandbyLag = maxStandbyLag;
@@ -36,7 +31,7 @@ final class LocalStores {
     Optional<CountResult> active(int partition, String key) {
         try {
             ReadOnlyKeyValueStore<String, LinkCounts> store = running.forPartition(partition)
-                    .orElseGet(() -> store(active, partition, false));
+                    .orElseGet(() -> store(partition, false));
             return Optional.of(CountResult.active(orZero(store.get(key))));
         } catch (InvalidStateStoreException e) {
             return Optional.empty();
@@ -51,7 +46,7 @@ final class LocalStores {
             return Optional.empty();
         }
         try {
-            return Optional.of(CountResult.standby(orZero(store(anyCopy, partition, true).get(key)), lag));
+            return Optional.of(CountResult.standby(orZero(store(partition, true).get(key)), lag));
         } catch (InvalidStateStoreException e) {
             LOG.trace("Standby copy of partition {} cannot answer: {}", partition, e.getMessage());
             return Optional.empty();
@@ -62,14 +57,7 @@ final class LocalStores {
         return counts == null ? LinkCounts.ZERO : counts;
     }
 
-    /** The handle re-resolves its task on every read, so one per partition serves across rebalances. */
-    private ReadOnlyKeyValueStore<String, LinkCounts> store(
-            Map<Integer, ReadOnlyKeyValueStore<String, LinkCounts>> handles, int partition, boolean stale) {
-        return handles.computeIfAbsent(partition, p -> {
-            StoreQueryParameters<ReadOnlyKeyValueStore<String, LinkCounts>> params = StoreQueryParameters
-                    .fromNameAndType(TopologyNames.COUNTS_STORE, QueryableStoreTypes.<String, LinkCounts>keyValueStore())
-                    .withPartition(p);
-            return streams.store(stale ? params.enableStaleStores() : params);
-        });
+    private ReadOnlyKeyValueStore<String, LinkCounts> store(int partition, boolean stale) {
+        return handles.get(TopologyNames.COUNTS_STORE, QueryableStoreTypes.<String, LinkCounts>keyValueStore(), partition, stale);
     }
 }

@@ -22,18 +22,18 @@ import org.apache.kafka.streams.processor.StreamPartitioner;
  * A key's partition is computed the way the repartition by URL wrote it (murmur2 of the key bytes,
  * as the default partitioner does), which a test holds equal to Kafka Streams' own answer.
  */
-final class PartitionOwners {
+public final class PartitionOwners {
     private static final Serializer<String> KEYS = Serdes.String().serializer();
     private final KafkaStreams streams;
     private final AtomicInteger generation = new AtomicInteger();
     private volatile Snapshot snapshot;
 
-    PartitionOwners(KafkaStreams streams) {
+    public PartitionOwners(KafkaStreams streams) {
         this.streams = streams;
     }
 
     /** Called on every Kafka Streams state change: a rebalance may have moved any partition. */
-    synchronized void forget() {
+    public synchronized void forget() {
         generation.incrementAndGet();
         snapshot = null;
     }

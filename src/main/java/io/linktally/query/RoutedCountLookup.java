@@ -47,16 +47,16 @@ public final class RoutedCountLookup implements CountLookup {
     private final Counter standbyAnswers;
     private final Counter unavailable;
 
-    public RoutedCountLookup(KafkaStreams streams, ActiveCountStores running, LocalCopies copies, HostInfo self, RemoteCounts remote,
+    public RoutedCountLookup(KafkaStreams streams, ActiveCountStores running, PartitionOwners owners, LocalCopies copies, HostInfo self, RemoteCounts remote,
                              long maxStandbyLag, Duration queryTimeout, MeterRegistry metrics) {
-        this(streams, running, copies, self, remote, maxStandbyLag, queryTimeout, metrics, Clock.systemUTC());
+        this(streams, running, owners, copies, self, remote, maxStandbyLag, queryTimeout, metrics, Clock.systemUTC());
     }
 
-    RoutedCountLookup(KafkaStreams streams, ActiveCountStores running, LocalCopies copies, HostInfo self, RemoteCounts remote,
+    RoutedCountLookup(KafkaStreams streams, ActiveCountStores running, PartitionOwners owners, LocalCopies copies, HostInfo self, RemoteCounts remote,
                       long maxStandbyLag, Duration queryTimeout, MeterRegistry metrics, Clock clock) {
         this.streams = streams;
         this.self = self;
-        this.owners = new PartitionOwners(streams);
+        this.owners = owners;
         Gauge.builder("linktally.store.lag", copies, LocalCopies::totalLag).baseUnit("records")
                 .description("Changelog records this instance's copies of the count store are behind, active and standby")
                 .register(metrics);
@@ -193,11 +193,6 @@ public final class RoutedCountLookup implements CountLookup {
 
     private KeyQueryMetadata owner(String url) {
         return owners.of(url);
-    }
-
-    /** Kafka Streams' state changed: a rebalance may have moved partitions, so owners are asked again. */
-    public void onStateChange() {
-        owners.forget();
     }
 
     private record Target(HostInfo host, boolean standby) {

@@ -17,13 +17,11 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.KeyQueryMetadata;
-import org.apache.kafka.streams.StoreQueryParameters;
 import org.apache.kafka.streams.errors.InvalidStateStoreException;
 import org.apache.kafka.streams.state.HostInfo;
 import org.apache.kafka.streams.state.KeyValueIterator;
@@ -50,24 +48,20 @@ public final class TopLookup implements TopReads {
     private final Duration queryTimeout;
     private final Clock clock = Clock.systemUTC();
     private final Counter forwarded;
-    private final Map<String, ReadOnlyKeyValueStore<Bytes, byte[]>> handles = new ConcurrentHashMap<>();
+    private final StoreHandles handles;
 
-    public TopLookup(KafkaStreams streams, LocalCopies copies, HostInfo self, RemoteCounts remote, long maxStandbyLag, Duration queryTimeout,
+    public TopLookup(KafkaStreams streams, PartitionOwners owners, LocalCopies copies, HostInfo self, RemoteCounts remote, long maxStandbyLag, Duration queryTimeout,
                      MeterRegistry metrics) {
         this.streams = streams;
         this.self = self;
-        this.owners = new PartitionOwners(streams);
+        this.owners = owners;
+        this.handles = new StoreHandles(streams);
         this.copies = copies;
         this.remote = remote;
         this.maxStandbyLag = maxStandbyLag;
         this.queryTimeout = queryTimeout;
         this.forwarded = Counter.builder("linktally.top.reads.forwarded").description("Top-links reads asked of other instances")
                 .register(metrics);
-    }
-
-    /** Kafka Streams' state changed: a rebalance may have moved partitions, so owners are asked again. */
-    public void onStateChange() {
-        owners.forget();
     }
 
     @Override
@@ -217,11 +211,6 @@ public final class TopLookup implements TopReads {
     }
 
     private ReadOnlyKeyValueStore<Bytes, byte[]> store(int partition, boolean stale) {
-        return handles.computeIfAbsent(partition + "/" + stale, k -> {
-            StoreQueryParameters<ReadOnlyKeyValueStore<Bytes, byte[]>> params = StoreQueryParameters
-                    .fromNameAndType(TopologyNames.TOP_STORE, QueryableStoreTypes.<Bytes, byte[]>keyValueStore())
-                    .withPartition(partition);
-            return streams.store(stale ? params.enableStaleStores() : params);
-        });
+        return handles.get(TopologyNames.TOP_STORE, QueryableStoreTypes.<Bytes, byte[]>keyValueStore(), partition, stale);
     }
 }

@@ -2,35 +2,18 @@ package io.linktally.app;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.linktally.MutableClock;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import org.apache.kafka.streams.errors.InvalidStateStoreException;
 import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse;
 import org.junit.jupiter.api.Test;
 
 class StreamThreadFailuresTest {
-    private Instant now = Instant.parse("2026-11-23T10:00:00Z");
+    private final MutableClock clock = new MutableClock(Instant.parse("2026-11-23T10:00:00Z"));
     private final SimpleMeterRegistry metrics = new SimpleMeterRegistry();
-    private final StreamThreadFailures failures = new StreamThreadFailures(new Clock() {
-        @Override
-        public ZoneOffset getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(ZoneId zone) {
-            return this;
-        }
-
-        @Override
-        public Instant instant() {
-            return now;
-        }
-    }, metrics);
+    private final StreamThreadFailures failures = new StreamThreadFailures(clock, metrics);
 
     private StreamThreadExceptionResponse fail() {
         return failures.handle(new InvalidStateStoreException("Store event-dedup.1795348800000 is currently closed"));
@@ -40,7 +23,7 @@ class StreamThreadFailuresTest {
     void aFailedThreadIsReplacedUpToTheBudgetThenTheClientStops() {
         for (int i = 0; i < StreamThreadFailures.MAX_REPLACEMENTS; i++) {
             assertThat(fail()).isEqualTo(StreamThreadExceptionResponse.REPLACE_THREAD);
-            now = now.plusSeconds(60);
+            clock.advance(Duration.ofSeconds(60));
         }
         assertThat(fail()).isEqualTo(StreamThreadExceptionResponse.SHUTDOWN_CLIENT);
         assertThat(metrics.get("linktally.stream.threads.replaced").counter().count()).isEqualTo(StreamThreadFailures.MAX_REPLACEMENTS);
@@ -51,7 +34,7 @@ class StreamThreadFailuresTest {
         for (int i = 0; i < StreamThreadFailures.MAX_REPLACEMENTS; i++) {
             assertThat(fail()).isEqualTo(StreamThreadExceptionResponse.REPLACE_THREAD);
         }
-        now = now.plus(StreamThreadFailures.WINDOW).plus(Duration.ofMillis(1));
+        clock.advance(StreamThreadFailures.WINDOW.plusMillis(1));
         assertThat(fail()).isEqualTo(StreamThreadExceptionResponse.REPLACE_THREAD);
     }
 }

@@ -2,11 +2,10 @@ package io.linktally.query;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.linktally.MutableClock;
 import io.linktally.topology.TopologyNames;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneOffset;
 import java.util.HashMap;
 import java.util.Map;
 import org.apache.kafka.common.TopicPartition;
@@ -22,34 +21,19 @@ class LocalCopiesTest {
     private final Map<LocalCopies.Copy, LocalCopies.Lag> measured = new HashMap<>();
     private Runnable duringMeasure = () -> { };
     private int measurements;
-    private Instant now = Instant.parse("2026-11-23T10:00:00Z");
+    private final MutableClock clock = new MutableClock(Instant.parse("2026-11-23T10:00:00Z"));
     private final LocalCopies copies = new LocalCopies(() -> {
         measurements++;
         duringMeasure.run();
         return Map.copyOf(measured);
-    }, new Clock() {
-        @Override
-        public ZoneOffset getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(java.time.ZoneId zone) {
-            return this;
-        }
-
-        @Override
-        public Instant instant() {
-            return now;
-        }
-    }, Duration.ofSeconds(1));
+    }, clock, Duration.ofSeconds(1));
 
     private static LocalCopies.Copy copy(int partition) {
         return new LocalCopies.Copy(STORE, partition);
     }
 
     private void later() {
-        now = now.plusSeconds(2);
+        clock.advance(Duration.ofSeconds(2));
     }
 
     @Test
