@@ -2,17 +2,20 @@ package io.linktally.topology;
 
 import io.linktally.events.DeadLetterHeaders;
 import io.linktally.events.Topics;
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.streams.errors.DeserializationExceptionHandler;
 import org.apache.kafka.streams.errors.ErrorHandlerContext;
 import org.apache.kafka.streams.errors.ProcessingExceptionHandler;
 import org.apache.kafka.streams.processor.api.Record;
+import org.rocksdb.RocksDBException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -20,6 +23,11 @@ import org.slf4j.LoggerFactory;
  * Sends every record the topology cannot use to {@link Topics#DEAD_LETTER}, unchanged, and carries
  * on. The dead-letter record is produced in the same transaction as the task's other output, so
  * under exactly-once it appears exactly once, together with the offset commit that skips it.
+ *
+ * <p>Only the record's own faults are dead-lettered. A processing error that comes from Kafka or
+ * a store (a store closed under a rebalance, a RocksDB failure, a fenced producer) says nothing
+ * about the record: skipping it would silently drop a count, so the task fails instead, its
+ * transaction aborts and the record is processed again once the thread or task is back.
  */
 public final class DeadLetterHandler implements DeserializationExceptionHandler, ProcessingExceptionHandler {
     private static final Logger LOG = LoggerFactory.getLogger(DeadLetterHandler.class);
@@ -40,11 +48,26 @@ public final class DeadLetterHandler implements DeserializationExceptionHandler,
     @Override
     public ProcessingExceptionHandler.Response handleError(
             ErrorHandlerContext context, Record<?, ?> record, Exception exception) {
+        if (isInfrastructureFailure(exception)) {
+            LOG.warn("Processing {}-{}@{} in {} failed in Kafka or a state store; failing the task so the record is processed again",
+                    context.topic(), context.partition(), context.offset(), context.processorNodeId(), exception);
+            return ProcessingExceptionHandler.Response.fail();
+        }
         LOG.error("Processing failed for {}-{}@{} in {}; dead-lettering the source record",
                 context.topic(), context.partition(), context.offset(), context.processorNodeId(), exception);
         return ProcessingExceptionHandler.Response.resume(List.of(deadLetter(
                 context.topic(), context.partition(), context.offset(), context.timestamp(),
                 context.sourceRawKey(), context.sourceRawValue(), context.headers(), exception)));
+    }
+
+    /** True when anything in the exception's causal chain comes from Kafka or RocksDB rather than from the record. */
+    static boolean isInfrastructureFailure(Throwable exception) {
+        for (Throwable t = exception; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof KafkaException || t instanceof RocksDBException || t instanceof IOException) {
+                return true;
+            }
+        }
+        return false;
     }
 
     static ProducerRecord<byte[], byte[]> deadLetter(String topic, int partition, long offset, long timestamp,

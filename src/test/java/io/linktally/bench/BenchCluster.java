@@ -214,8 +214,9 @@ final class BenchCluster implements AutoCloseable {
         return out;
     }
 
+    /** Appends to the log: an instance restarted by a drill keeps the log of its previous life. */
     static Process start(Path log, String... command) throws IOException {
-        return new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        return new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
     }
 
     /** A column of Kafka's perf tools' CSV-like output. */

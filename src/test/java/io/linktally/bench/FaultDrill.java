@@ -7,13 +7,19 @@ import io.linktally.archive.ArchiveUri;
 import io.linktally.archive.ObjectKeys;
 import io.linktally.archive.ObjectStore;
 import io.linktally.archive.ObjectStores;
+import io.linktally.events.DeadLetterHeaders;
 import io.linktally.events.Topics;
 import io.linktally.kafka.KafkaClients;
+import io.linktally.topology.LinkCounts;
+import io.linktally.topology.TopologyNames;
+import io.linktally.urls.CanonicalUrl;
+import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -23,13 +29,18 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Random;
+import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.clients.consumer.Consumer;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.header.Header;
+import org.apache.kafka.common.utils.Utils;
 
 /**
  * A fault drill on this machine, bounded in time: a standalone broker, S3Proxy, three serve
@@ -84,9 +95,28 @@ public final class FaultDrill {
         if (ports[i] == 0) {
             ports[i] = BenchCluster.freePort();
         }
-        serves[i] = cluster.serve("serve-" + i, List.of("java", "-Xmx384m"), "--application-id", APP, "--http-port", Integer.toString(ports[i]),
+        serves[i] = cluster.serve("serve-" + i, List.of("java", "-Xmx384m", "-Dlogback.configurationFile=" + stateLogging()), "--application-id", APP, "--http-port", Integer.toString(ports[i]),
                 "--application-server", "localhost:" + ports[i], "--standby-replicas", Integer.toString(standbys), "--stream-threads", "1",
                 "--rocksdb-memory", "64MiB", "--rocksdb-write-buffers", "16MiB", "--record-cache", "16MiB");
+    }
+
+    /**
+     * The serve logging, plus Kafka Streams' state and task lines at INFO: which copy each store
+     * was initialised from, at which offset, and which tasks were found corrupted. A wrong count
+     * is traced through these.
+     */
+    private Path stateLogging() throws IOException {
+        Path file = cluster.work().resolve("drill-logback.xml");
+        if (!Files.exists(file)) {
+            String serveConfig = new String(FaultDrill.class.getResourceAsStream("/logback.xml").readAllBytes(), StandardCharsets.UTF_8);
+            Files.writeString(file, serveConfig.replace("<root ", String.join("\n",
+                    "<logger name=\"org.apache.kafka.streams.processor.internals.ProcessorStateManager\" level=\"INFO\"/>",
+                    "  <logger name=\"org.apache.kafka.streams.processor.internals.TaskManager\" level=\"INFO\"/>",
+                    "  <logger name=\"org.apache.kafka.streams.processor.internals.StateDirectory\" level=\"INFO\"/>",
+                    "  <logger name=\"org.apache.kafka.streams.processor.internals.StoreChangelogReader\" level=\"INFO\"/>",
+                    "  <root ")));
+        }
+        return file;
     }
 
     private Process startArchiver(String... extra) throws Exception {
@@ -165,6 +195,11 @@ public final class FaultDrill {
         awaitQuiet();
         Counts counts = checkCounts(expected);
         Archive archive = checkArchive();
+        Map<String, Long> deadLetters = deadLetters();
+        deadLetters.forEach((reason, n) -> log(n + " dead letters: " + reason));
+        if (counts.lost != 0 || counts.doubled != 0) {
+            compareWithChangelog(expected, counts.answered);
+        }
         System.out.println();
         System.out.println("| drill | value |");
         System.out.println("| --- | --- |");
@@ -173,6 +208,7 @@ public final class FaultDrill {
         System.out.printf("| URLs checked | %d |%n", urlCount);
         System.out.printf("| events lost | %d |%n", counts.lost);
         System.out.printf("| events double-counted | %d |%n", counts.doubled);
+        System.out.printf("| dead letters | %d |%n", deadLetters.values().stream().mapToLong(Long::longValue).sum());
         System.out.printf("| records archived | %d in %d objects |%n", archive.records, archive.objects);
         System.out.printf("| archive gaps | %d |%n", archive.gaps);
         System.out.printf("| archive overlaps | %d |%n", archive.overlaps);
@@ -255,28 +291,42 @@ public final class FaultDrill {
         log("archive caught up");
     }
 
-    private record Counts(long lost, long doubled) {
+    private record Counts(long lost, long doubled, long[] answered) {
     }
 
     private Counts checkCounts(long[] expected) throws Exception {
         HttpClient http = HttpClient.newHttpClient();
         long lost = 0;
         long doubled = 0;
+        long[] answered = new long[expected.length];
+        int standbyAnswers = 0;
         for (int from = 0; from < expected.length; from += 1000) {
             List<String> batch = new ArrayList<>();
             for (int u = from; u < Math.min(expected.length, from + 1000); u++) {
                 batch.add("https://drill.example/" + u);
             }
-            HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create("http://localhost:" + ports[from / 1000 % 3] + "/v1/counts"))
+            HttpRequest request = HttpRequest.newBuilder(URI.create("http://localhost:" + ports[from / 1000 % 3] + "/v1/counts"))
                     .timeout(Duration.ofSeconds(30))
-                    .POST(HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(Map.of("urls", batch)))).build(),
-                    HttpResponse.BodyHandlers.ofString());
+                    .POST(HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(Map.of("urls", batch)))).build();
+            // A standby copy vouches only to within --max-standby-lag, and says so in a header:
+            // exactness is checked against the owners, asked again until they answer.
+            long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(5);
+            HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
+            if (response.headers().firstValue("X-Linktally-Source").orElse("").equals("standby")) {
+                standbyAnswers++;
+            }
+            while (response.statusCode() == 200 && response.headers().firstValue("X-Linktally-Source").orElse("").equals("standby")
+                    && System.nanoTime() < deadline) {
+                Thread.sleep(1000);
+                response = http.send(request, HttpResponse.BodyHandlers.ofString());
+            }
             if (response.statusCode() != 200) {
                 throw new IllegalStateException("POST /v1/counts answered " + response.statusCode() + ": " + response.body());
             }
             JsonNode counts = JSON.readTree(response.body()).get("counts");
             for (int i = 0; i < batch.size(); i++) {
-                long difference = counts.get(i).get("shares").asLong() - expected[from + i];
+                answered[from + i] = counts.get(i).get("shares").asLong();
+                long difference = answered[from + i] - expected[from + i];
                 if (difference < 0) {
                     lost -= difference;
                 } else {
@@ -284,8 +334,71 @@ public final class FaultDrill {
                 }
             }
         }
-        log("counts checked");
-        return new Counts(lost, doubled);
+        log("counts checked; " + standbyAnswers + " of " + (expected.length + 999) / 1000 + " batches were first answered in part by a standby");
+        return new Counts(lost, doubled, answered);
+    }
+
+    /** Dead-lettered records by reason: a drill's events are all valid, so any is a fault turned into a loss. */
+    private Map<String, Long> deadLetters() {
+        Map<String, Long> reasons = new TreeMap<>();
+        readAll(Topics.DEAD_LETTER, record -> {
+            Header reason = record.headers().lastHeader(DeadLetterHeaders.REASON);
+            String text = reason == null ? "(no reason)" : new String(reason.value(), StandardCharsets.UTF_8);
+            reasons.merge(text.length() > 120 ? text.substring(0, 120) : text, 1L, Long::sum);
+        });
+        return reasons;
+    }
+
+    /**
+     * Where a wrong count lives: in the committed changelog too (counting went wrong), or only in
+     * the store that answered (a restore or a standby went wrong), partition by partition.
+     */
+    private void compareWithChangelog(long[] expected, long[] answered) {
+        Map<String, Long> changelog = new HashMap<>();
+        String topic = APP + "-" + TopologyNames.COUNTS_STORE + "-changelog";
+        readAll(topic, record -> changelog.put(new String(record.key(), StandardCharsets.UTF_8),
+                record.value() == null ? 0L : LinkCounts.SERDE.deserializer().deserialize(topic, record.value()).shares()));
+        int partitions = partitionsOf(topic);
+        long[] answerOff = new long[partitions];
+        long[] changelogOff = new long[partitions];
+        for (int u = 0; u < expected.length; u++) {
+            String key = CanonicalUrl.canonicalize("https://drill.example/" + u);
+            int p = Utils.toPositive(Utils.murmur2(key.getBytes(StandardCharsets.UTF_8))) % partitions;
+            answerOff[p] += answered[u] - expected[u];
+            changelogOff[p] += changelog.getOrDefault(key, 0L) - expected[u];
+        }
+        System.out.println("\n| partition | answers minus sent | committed changelog minus sent |");
+        System.out.println("| --- | --- | --- |");
+        for (int p = 0; p < partitions; p++) {
+            if (answerOff[p] != 0 || changelogOff[p] != 0) {
+                System.out.printf("| %d | %d | %d |%n", p, answerOff[p], changelogOff[p]);
+            }
+        }
+    }
+
+    private int partitionsOf(String topic) {
+        try (Admin admin = KafkaClients.admin(cluster.bootstrap())) {
+            return admin.describeTopics(List.of(topic)).allTopicNames().get().get(topic).partitions().size();
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** Every committed record of a topic, from the beginning to the end it has now. */
+    private void readAll(String topic, java.util.function.Consumer<ConsumerRecord<byte[], byte[]>> action) {
+        try (Consumer<byte[], byte[]> consumer = KafkaClients.archiveConsumer(cluster.bootstrap(), "drill-check-" + System.nanoTime(), "drill-check",
+                Duration.ofSeconds(10))) {
+            List<TopicPartition> partitions = new ArrayList<>();
+            for (int p = 0; p < partitionsOf(topic); p++) {
+                partitions.add(new TopicPartition(topic, p));
+            }
+            consumer.assign(partitions);
+            consumer.seekToBeginning(partitions);
+            Map<TopicPartition, Long> ends = consumer.endOffsets(partitions);
+            while (partitions.stream().anyMatch(tp -> consumer.position(tp) < ends.get(tp))) {
+                consumer.poll(Duration.ofMillis(500)).forEach(action);
+            }
+        }
     }
 
     private record Archive(long records, long objects, long gaps, long overlaps) {
