@@ -113,7 +113,7 @@ public final class BucketLookup implements BucketReads {
             if (here.isPresent()) {
                 return new Attempt(here.get(), null);
             }
-        } else if (!active.equals(HostInfo.unavailable())) {
+        } else if (!active.equals(HostInfo.unavailable()) && !remote.recentlyDown(active)) {
             try {
                 forwarded.increment();
                 return new Attempt(remote.fetch(active, range, false).get(), null);
@@ -131,7 +131,7 @@ public final class BucketLookup implements BucketReads {
             }
         }
         for (HostInfo standby : owner.standbyHosts()) {
-            if (standby.equals(self)) {
+            if (standby.equals(self) || remote.recentlyDown(standby)) {
                 continue;
             }
             try {

@@ -14,12 +14,14 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
 import org.apache.kafka.streams.state.HostInfo;
 
@@ -27,6 +29,10 @@ import org.apache.kafka.streams.state.HostInfo;
  * Asks another instance for counts, bucket reads and top lists from its own stores, over one
  * pooled HTTP client. The other instance answers locally or refuses; it never forwards again, so a
  * lookup takes one hop at most.
+ *
+ * <p>A peer that could not be reached (refused, reset, timed out) is remembered as down for a
+ * second, for every kind of lookup: while an instance is dead, each lookup would otherwise wait
+ * out the forward timeout on it before asking a standby copy.
  */
 public final class RemoteCounts {
     public static final String PATH = "/internal/v1/counts";
@@ -38,12 +44,34 @@ public final class RemoteCounts {
     /** Bucket answers travel as records; derived getters such as {@code LinkCounts.isZero} are written and ignored on reading. */
     private static final ObjectMapper JSON = new ObjectMapper().configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
 
+    static final Duration PEER_DOWN = Duration.ofSeconds(1);
+
     private final HttpClient http;
     private final Duration timeout;
+    private final Clock clock;
+    private final Map<HostInfo, Long> downUntil = new ConcurrentHashMap<>();
 
     public RemoteCounts(Duration timeout) {
+        this(timeout, Clock.systemUTC());
+    }
+
+    RemoteCounts(Duration timeout, Clock clock) {
         this.http = HttpClient.newBuilder().connectTimeout(timeout).version(HttpClient.Version.HTTP_1_1).build();
         this.timeout = timeout;
+        this.clock = clock;
+    }
+
+    /** True while a peer that could not be reached is left alone. */
+    boolean recentlyDown(HostInfo host) {
+        Long until = downUntil.get(host);
+        if (until == null) {
+            return false;
+        }
+        if (until > clock.millis()) {
+            return true;
+        }
+        downUntil.remove(host, until);
+        return false;
     }
 
     CompletableFuture<List<CountResult>> fetch(HostInfo host, List<String> canonicalUrls, boolean allowStandby) {
@@ -92,12 +120,25 @@ public final class RemoteCounts {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        return http.sendAsync(request, HttpResponse.BodyHandlers.ofByteArray()).thenApply(response -> {
+        return http.sendAsync(request, HttpResponse.BodyHandlers.ofByteArray()).whenComplete((response, failure) -> {
+            if (failure != null && unreachable(failure)) {
+                downUntil.put(host, clock.millis() + PEER_DOWN.toMillis());
+            }
+        }).thenApply(response -> {
             if (response.statusCode() != 200) {
                 throw new StoreUnavailableException(host.host() + ":" + host.port() + " answered " + response.statusCode());
             }
             return reader.apply(response.body());
         });
+    }
+
+    private static boolean unreachable(Throwable failure) {
+        for (Throwable t = failure; t != null; t = t.getCause()) {
+            if (t instanceof IOException) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static <T> T read(byte[] body, Class<T> type) {

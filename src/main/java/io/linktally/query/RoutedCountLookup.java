@@ -12,7 +12,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
@@ -31,8 +30,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class RoutedCountLookup implements CountLookup {
     private static final Logger LOG = LoggerFactory.getLogger(RoutedCountLookup.class);
-    /** A peer that just failed is not asked again for this long, by any lookup. */
-    private static final long PEER_DOWN_MS = 1000;
 
     private final KafkaStreams streams;
     private final HostInfo self;
@@ -41,7 +38,6 @@ public final class RoutedCountLookup implements CountLookup {
     private final RemoteCounts remote;
     private final Duration queryTimeout;
     private final Clock clock;
-    private final Map<HostInfo, Long> peerDownUntil = new ConcurrentHashMap<>();
 
     private final Counter forwarded;
     private final Counter standbyAnswers;
@@ -76,7 +72,7 @@ public final class RoutedCountLookup implements CountLookup {
     public List<CountResult> counts(List<String> urls) {
         Backoff backoff = new Backoff(clock, queryTimeout);
         CountResult[] results = new CountResult[urls.size()];
-        Set<HostInfo> unreachable = recentlyDownPeers();
+        Set<HostInfo> unreachable = new HashSet<>();
         while (true) {
             String reason = attempt(urls, results, unreachable);
             if (reason == null) {
@@ -127,7 +123,7 @@ public final class RoutedCountLookup implements CountLookup {
                 continue;
             }
             HostInfo active = owner.activeHost();
-            boolean activeUsable = !active.equals(HostInfo.unavailable()) && !unreachable.contains(active);
+            boolean activeUsable = !active.equals(HostInfo.unavailable()) && !unreachable.contains(active) && !remote.recentlyDown(active);
             if (active.equals(self)) {
                 Optional<CountResult> here = local.active(owner.partition(), url);
                 if (here.isPresent()) {
@@ -146,7 +142,7 @@ public final class RoutedCountLookup implements CountLookup {
                 continue;
             }
             Optional<HostInfo> standby = owner.standbyHosts().stream()
-                    .filter(host -> !host.equals(self) && !unreachable.contains(host)).findFirst();
+                    .filter(host -> !host.equals(self) && !unreachable.contains(host) && !remote.recentlyDown(host)).findFirst();
             if (standby.isPresent()) {
                 remoteAsks.computeIfAbsent(new Target(standby.get(), true), t -> new ArrayList<>()).add(i);
             } else {
@@ -176,19 +172,12 @@ public final class RoutedCountLookup implements CountLookup {
                 reason = "peer " + host.host() + ":" + host.port() + " could not answer: " + e.getCause().getMessage();
                 LOG.debug("{}", reason);
                 unreachable.add(host);
-                peerDownUntil.put(host, clock.millis() + PEER_DOWN_MS);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 throw new StoreUnavailableException("interrupted", e);
             }
         }
         return reason;
-    }
-
-    private Set<HostInfo> recentlyDownPeers() {
-        long now = clock.millis();
-        peerDownUntil.values().removeIf(until -> until <= now);
-        return new HashSet<>(peerDownUntil.keySet());
     }
 
     private KeyQueryMetadata owner(String url) {

@@ -126,11 +126,11 @@ public final class TopLookup implements TopReads {
         Set<HostInfo> standbyHosts = new HashSet<>();
         for (int partition = 0; partition < holders.length; partition++) {
             HostInfo active = holders[partition].activeHost();
-            if (!active.equals(HostInfo.unavailable()) && !failed.contains(active)) {
+            if (!active.equals(HostInfo.unavailable()) && !unusable(active, failed)) {
                 byHost.computeIfAbsent(active, h -> new TreeSet<>()).add(partition);
                 continue;
             }
-            HostInfo standby = holders[partition].standbyHosts().stream().filter(host -> !failed.contains(host)).findFirst().orElse(null);
+            HostInfo standby = holders[partition].standbyHosts().stream().filter(host -> !unusable(host, failed)).findFirst().orElse(null);
             if (standby == null) {
                 return new Plan(null, null, "no copy of partition " + partition + " can answer now (its owner is away or restoring)");
             }
@@ -138,6 +138,10 @@ public final class TopLookup implements TopReads {
             standbyHosts.add(standby);
         }
         return new Plan(byHost, standbyHosts, null);
+    }
+
+    private boolean unusable(HostInfo host, Set<HostInfo> failed) {
+        return failed.contains(host) || (!host.equals(self) && remote.recentlyDown(host));
     }
 
     private record Attempt(TopLinksAnswer answer, String reason) {

@@ -106,6 +106,8 @@ public final class ArchiveBench {
                 if (check.records != events || check.doubled != 0) {
                     System.exit(1);
                 }
+                Summary.print("archive", "archive " + events + " events to S3Proxy", events / seconds, "events/s",
+                        "kafka ConsumerPerformance fetch", fetchRate);
             }
         }
     }

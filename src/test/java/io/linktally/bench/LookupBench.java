@@ -85,6 +85,13 @@ public final class LookupBench {
             }
             long errors = one.values().stream().mapToLong(Result::errors).sum() + three.values().stream().mapToLong(Result::errors).sum();
             System.out.printf("%nnon-2xx or failed requests: %d%n", errors);
+            String ceilingName = scenarios.get(0).name();
+            for (Scenario scenario : scenarios.subList(1, scenarios.size())) {
+                Summary.print("lookup", scenario.name() + ", 1 instance", one.get(scenario.name()).rps(), "req/s", ceilingName, ceilingOne);
+                Summary.print("lookup", scenario.name() + ", 1 instance, p99", one.get(scenario.name()).p99(), "ms");
+                Summary.print("lookup", scenario.name() + ", 3 instances", three.get(scenario.name()).rps(), "req/s", ceilingName, ceilingThree);
+                Summary.print("lookup", scenario.name() + ", 3 instances, p99", three.get(scenario.name()).p99(), "ms");
+            }
         }
     }
 
