@@ -68,16 +68,17 @@ public final class TopLookup implements TopReads {
     public TopLinksAnswer top(TopWindow window, TopMetric metric, int limit) {
         Backoff backoff = new Backoff(clock, queryTimeout);
         Set<HostInfo> failed = new HashSet<>();
+        Set<Integer> unreadyHere = new HashSet<>();
         while (true) {
             String reason;
             KeyQueryMetadata[] holders = owners.all();
             if (holders == null) {
                 reason = "rebalancing: the owners of the partitions are not known yet (state " + streams.state() + ")";
             } else {
-                Plan plan = plan(holders, failed);
+                Plan plan = plan(holders, failed, unreadyHere);
                 reason = plan.reason;
                 if (reason == null) {
-                    Attempt attempt = ask(plan, window, metric, limit, failed);
+                    Attempt attempt = ask(plan, window, metric, limit, failed, unreadyHere);
                     if (attempt.answer != null) {
                         return attempt.answer;
                     }
@@ -117,20 +118,29 @@ public final class TopLookup implements TopReads {
                 limit);
     }
 
-    /** Which holder to ask for each partition: the owner, unless it just failed, else a standby copy. */
+    /**
+     * Which holder to ask for each partition: the owner, unless it just failed or is this instance
+     * still restoring it, else a standby copy; this instance again if it owns the partition and no
+     * standby can stand in.
+     */
     private record Plan(Map<HostInfo, Set<Integer>> byHost, Set<HostInfo> standbyHosts, String reason) {
     }
 
-    private Plan plan(KeyQueryMetadata[] holders, Set<HostInfo> failed) {
+    private Plan plan(KeyQueryMetadata[] holders, Set<HostInfo> failed, Set<Integer> unreadyHere) {
         Map<HostInfo, Set<Integer>> byHost = new LinkedHashMap<>();
         Set<HostInfo> standbyHosts = new HashSet<>();
         for (int partition = 0; partition < holders.length; partition++) {
             HostInfo active = holders[partition].activeHost();
-            if (!active.equals(HostInfo.unavailable()) && !unusable(active, failed)) {
+            boolean unreadyActiveHere = active.equals(self) && unreadyHere.contains(partition);
+            if (!active.equals(HostInfo.unavailable()) && !unusable(active, failed) && !unreadyActiveHere) {
                 byHost.computeIfAbsent(active, h -> new TreeSet<>()).add(partition);
                 continue;
             }
             HostInfo standby = holders[partition].standbyHosts().stream().filter(host -> !unusable(host, failed)).findFirst().orElse(null);
+            if (standby == null && unreadyActiveHere) {
+                byHost.computeIfAbsent(self, h -> new TreeSet<>()).add(partition);
+                continue;
+            }
             if (standby == null) {
                 return new Plan(null, null, "no copy of partition " + partition + " can answer now (its owner is away or restoring)");
             }
@@ -147,17 +157,25 @@ public final class TopLookup implements TopReads {
     private record Attempt(TopLinksAnswer answer, String reason) {
     }
 
-    private Attempt ask(Plan plan, TopWindow window, TopMetric metric, int limit, Set<HostInfo> failed) {
+    private Attempt ask(Plan plan, TopWindow window, TopMetric metric, int limit, Set<HostInfo> failed, Set<Integer> unreadyHere) {
         Map<HostInfo, CompletableFuture<TopLinksAnswer>> answers = new LinkedHashMap<>();
         for (Map.Entry<HostInfo, Set<Integer>> entry : plan.byHost.entrySet()) {
             HostInfo host = entry.getKey();
             boolean standby = plan.standbyHosts.contains(host);
             if (host.equals(self)) {
-                try {
-                    answers.put(host, CompletableFuture.completedFuture(localTop(window, metric, limit, entry.getValue(), standby)));
-                } catch (StoreUnavailableException e) {
-                    answers.put(host, CompletableFuture.failedFuture(e));
+                // Partition by partition, so that one still restoring here is asked of a standby next time.
+                List<TopLinksAnswer> mine = new ArrayList<>();
+                StoreUnavailableException failure = null;
+                for (int partition : entry.getValue()) {
+                    try {
+                        mine.add(localTop(window, metric, limit, Set.of(partition), standby));
+                        unreadyHere.remove(partition);
+                    } catch (StoreUnavailableException e) {
+                        failure = e;
+                        unreadyHere.add(partition);
+                    }
                 }
+                answers.put(host, failure == null ? CompletableFuture.completedFuture(merged(mine, limit)) : CompletableFuture.failedFuture(failure));
             } else {
                 forwarded.increment();
                 answers.put(host, remote.fetchTop(host, window, metric, limit, entry.getValue(), standby));

@@ -88,8 +88,11 @@ public final class LookupBench {
             String ceilingName = scenarios.get(0).name();
             for (Scenario scenario : scenarios.subList(1, scenarios.size())) {
                 Summary.print("lookup", scenario.name() + ", 1 instance", one.get(scenario.name()).rps(), "req/s", ceilingName, ceilingOne);
-                Summary.print("lookup", scenario.name() + ", 1 instance, p99", one.get(scenario.name()).p99(), "ms");
                 Summary.print("lookup", scenario.name() + ", 3 instances", three.get(scenario.name()).rps(), "req/s", ceilingName, ceilingThree);
+            }
+            // The latency goals: p99 under 1 ms at 7,000 lookups/s, a 1000-URL batch under 20 ms.
+            for (Scenario scenario : List.of(scenarios.get(3), scenarios.get(5))) {
+                Summary.print("lookup", scenario.name() + ", 1 instance, p99", one.get(scenario.name()).p99(), "ms");
                 Summary.print("lookup", scenario.name() + ", 3 instances, p99", three.get(scenario.name()).p99(), "ms");
             }
         }
