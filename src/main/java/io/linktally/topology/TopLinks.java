@@ -7,6 +7,7 @@ import java.util.Arrays;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Consumer;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.KeyValue;
@@ -19,8 +20,8 @@ import org.apache.kafka.streams.state.KeyValueStore;
  * Exact top links per window, kept as the events arrive rather than computed at query time, so a
  * top answer reads a few index entries however many URLs there are.
  *
- * <p>Each event adds to its URL's minute and hour buckets and to the window counts of every window
- * that still holds its bucket. Once a second (wall-clock time), buckets that have left a window are
+ * <p>Each event adds to its URL's minute and hour buckets and to its URL's counts in every window
+ * that still holds its bucket (one entry per URL for all windows, one dirty mark per URL). Once a second (wall-clock time), buckets that have left a window are
  * subtracted from its counts, and the index entries of URLs whose window counts changed are
  * rewritten: one delete and one put per URL and metric per second, whatever its traffic, where
  * rewriting on every event would write a tombstone per click of a popular URL. A window subtracts
@@ -35,6 +36,7 @@ final class TopLinks {
     private static final byte[] MARK = new byte[0];
 
     private final Map<TopWindow, Long> firstBuckets = new EnumMap<>(TopWindow.class);
+    private boolean legacyFolded;
     private ProcessorContext<?, ?> context;
     private KeyValueStore<Bytes, byte[]> store;
 
@@ -57,15 +59,23 @@ final class TopLinks {
         LinkCounts one = LinkCounts.ZERO.plus(event.kind());
         boolean minuteTaken = false;
         boolean hourTaken = false;
+        UrlWindows counts = null;
         for (TopWindow window : TopWindow.values()) {
             if (window.bucketStart(time) >= firstBuckets.get(window)) {
-                change(window, url, one);
+                if (counts == null) {
+                    counts = UrlWindows.decode(store.get(TopKeys.urlWindows(url)));
+                }
+                counts.add(window, one);
                 if (TopKeys.widthTag(window) == 'm') {
                     minuteTaken = true;
                 } else {
                     hourTaken = true;
                 }
             }
+        }
+        if (counts != null) {
+            store.put(TopKeys.urlWindows(url), counts.encode());
+            store.put(TopKeys.urlDirty(url), MARK);
         }
         if (minuteTaken) {
             addToBucket(TopWindow.HOUR, time, url, one);
@@ -82,6 +92,10 @@ final class TopLinks {
 
     /** Moves every window to the present, then rewrites the index entries that changed. */
     void advance(long now) {
+        if (!legacyFolded) {
+            foldLegacy();
+            legacyFolded = true;
+        }
         for (TopWindow window : TopWindow.values()) {
             long target = window.firstBucket(now);
             long first = firstBuckets.get(window);
@@ -121,41 +135,85 @@ final class TopLinks {
     }
 
     private void change(TopWindow window, String url, LinkCounts delta) {
-        Bytes key = TopKeys.window(window, url);
-        WindowCounts counts = WindowCounts.decode(store.get(key));
-        store.put(key, new WindowCounts(counts.current.plus(delta), counts.indexed).encode());
-        store.put(TopKeys.dirty(window, url), MARK);
+        Bytes key = TopKeys.urlWindows(url);
+        UrlWindows counts = UrlWindows.decode(store.get(key));
+        counts.add(window, delta);
+        store.put(key, counts.encode());
+        store.put(TopKeys.urlDirty(url), MARK);
+    }
+
+    /**
+     * Folds the first release's per-window entries and marks into the per-URL ones: a window's
+     * current counts add to what events since the start put there, and its indexed counts are
+     * what its index entries were written for. Runs before this task's first expiry and reindex.
+     */
+    private void foldLegacy() {
+        drain(TopKeys.LEGACY_WINDOW, legacy -> {
+            TopWindow window = TopKeys.legacyWindow(legacy.key);
+            String url = TopKeys.legacyUrl(legacy.key);
+            LegacyWindowCounts old = LegacyWindowCounts.decode(legacy.value);
+            Bytes key = TopKeys.urlWindows(url);
+            UrlWindows counts = UrlWindows.decode(store.get(key));
+            counts.add(window, old.current);
+            counts.setIndexed(window, old.indexed);
+            store.put(key, counts.encode());
+            store.put(TopKeys.urlDirty(url), MARK);
+        });
+        drain(TopKeys.LEGACY_DIRTY, legacy -> store.put(TopKeys.urlDirty(TopKeys.legacyUrl(legacy.key)), MARK));
+    }
+
+    /** Deletes every entry of a key space after handing it on, a chunk at a time, so no iterator sees its own writes. */
+    private void drain(byte space, Consumer<KeyValue<Bytes, byte[]>> action) {
+        while (true) {
+            List<KeyValue<Bytes, byte[]>> chunk = new ArrayList<>();
+            try (KeyValueIterator<Bytes, byte[]> entries = store.prefixScan(TopKeys.space(space), Serdes.Bytes().serializer())) {
+                while (entries.hasNext() && chunk.size() < CHUNK) {
+                    chunk.add(entries.next());
+                }
+            }
+            for (KeyValue<Bytes, byte[]> entry : chunk) {
+                store.delete(entry.key);
+                action.accept(entry);
+            }
+            if (chunk.size() < CHUNK) {
+                return;
+            }
+        }
     }
 
     private void reindex() {
         while (true) {
             List<Bytes> chunk = new ArrayList<>();
-            try (KeyValueIterator<Bytes, byte[]> dirty = store.prefixScan(TopKeys.dirtyPrefix(), Serdes.Bytes().serializer())) {
+            try (KeyValueIterator<Bytes, byte[]> dirty = store.prefixScan(TopKeys.space(TopKeys.URL_DIRTY), Serdes.Bytes().serializer())) {
                 while (dirty.hasNext() && chunk.size() < CHUNK) {
                     chunk.add(dirty.next().key);
                 }
             }
             for (Bytes dirty : chunk) {
-                TopWindow window = TopKeys.dirtyWindow(dirty);
-                String url = TopKeys.dirtyUrl(dirty);
-                Bytes key = TopKeys.window(window, url);
-                WindowCounts counts = WindowCounts.decode(store.get(key));
-                for (TopMetric metric : TopMetric.values()) {
-                    long was = metric.of(counts.indexed);
-                    long is = metric.of(counts.current);
-                    if (was != is) {
-                        if (was > 0) {
-                            store.delete(TopKeys.index(window, metric, was, url));
-                        }
-                        if (is > 0) {
-                            store.put(TopKeys.index(window, metric, is, url), MARK);
+                String url = TopKeys.url(dirty);
+                Bytes key = TopKeys.urlWindows(url);
+                UrlWindows counts = UrlWindows.decode(store.get(key));
+                for (TopWindow window : TopWindow.values()) {
+                    LinkCounts indexed = counts.indexed(window);
+                    LinkCounts current = counts.current(window);
+                    for (TopMetric metric : TopMetric.values()) {
+                        long was = metric.of(indexed);
+                        long is = metric.of(current);
+                        if (was != is) {
+                            if (was > 0) {
+                                store.delete(TopKeys.index(window, metric, was, url));
+                            }
+                            if (is > 0) {
+                                store.put(TopKeys.index(window, metric, is, url), MARK);
+                            }
                         }
                     }
                 }
-                if (counts.current.isZero()) {
+                counts.indexAll();
+                if (counts.isEmpty()) {
                     store.delete(key);
                 } else {
-                    store.put(key, new WindowCounts(counts.current, counts.current).encode());
+                    store.put(key, counts.encode());
                 }
                 store.delete(dirty);
             }
@@ -177,21 +235,12 @@ final class TopLinks {
         return LinkCounts.SERDE.serializer().serialize(null, counts);
     }
 
-    /** A URL's counts in a window, and the counts its index entries stand for. */
-    private record WindowCounts(LinkCounts current, LinkCounts indexed) {
-        static WindowCounts decode(byte[] value) {
-            if (value == null) {
-                return new WindowCounts(LinkCounts.ZERO, LinkCounts.ZERO);
-            }
+    /** The first release's value of a URL's counts in one window, and the counts its index entries stood for. */
+    private record LegacyWindowCounts(LinkCounts current, LinkCounts indexed) {
+        static LegacyWindowCounts decode(byte[] value) {
             int half = value.length / 2;
-            return new WindowCounts(TopLinks.decode(Arrays.copyOfRange(value, 0, half)),
+            return new LegacyWindowCounts(TopLinks.decode(Arrays.copyOfRange(value, 0, half)),
                     TopLinks.decode(Arrays.copyOfRange(value, half, value.length)));
-        }
-
-        byte[] encode() {
-            byte[] current = TopLinks.encode(this.current);
-            byte[] indexed = TopLinks.encode(this.indexed);
-            return ByteBuffer.allocate(current.length + indexed.length).put(current).put(indexed).array();
         }
     }
 }

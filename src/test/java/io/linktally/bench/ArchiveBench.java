@@ -106,7 +106,7 @@ public final class ArchiveBench {
                 if (check.records != events || check.doubled != 0) {
                     System.exit(1);
                 }
-                Summary.print("archive", "archive " + events + " events to S3Proxy", events / seconds, "events/s",
+                Summary.print("archive", String.format("archive %,d events to S3Proxy", events), events / seconds, "events/s",
                         "kafka ConsumerPerformance fetch", fetchRate);
             }
         }

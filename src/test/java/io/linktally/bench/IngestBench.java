@@ -104,7 +104,7 @@ public final class IngestBench {
             if (counted != events - repeats) {
                 System.exit(1);
             }
-            Summary.print("ingest", "count " + events + " events (serve, " + guarantee + ")", countRate, "events/s",
+            Summary.print("ingest", String.format("count %,d events (serve, %s)", events, guarantee), countRate, "events/s",
                     "kafka ConsumerPerformance fetch", fetchRate);
             Summary.print("ingest", "serve CPU per event", serveCpu * 1e6 / events, "µs");
         }

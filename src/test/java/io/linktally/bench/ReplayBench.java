@@ -89,7 +89,7 @@ public final class ReplayBench {
             if (replayedRecords != events) {
                 System.exit(1);
             }
-            Summary.print("replay", "replay " + events + " events from S3Proxy", replayRate, "events/s",
+            Summary.print("replay", String.format("replay %,d events from S3Proxy", events), replayRate, "events/s",
                     "kafka ProducerPerformance", producerRate);
             Summary.print("replay", "rebuild: replay into an empty cluster until counted", events / rebuildSeconds, "events/s",
                     "kafka ProducerPerformance", producerRate);

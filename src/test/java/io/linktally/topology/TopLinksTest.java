@@ -150,8 +150,8 @@ class TopLinksTest {
         advanceTo(Instant.parse("2026-11-30T10:00:00Z"));
         assertThat(top(TopWindow.WEEK, TopMetric.SHARES)).isEmpty();
         assertThat(entries(TopKeys.BUCKET)).as("buckets are deleted once the longest window of their width is past them").isZero();
-        assertThat(entries(TopKeys.WINDOW)).as("window counts of zero are deleted").isZero();
-        assertThat(entries(TopKeys.DIRTY)).isZero();
+        assertThat(entries(TopKeys.URL_WINDOWS)).as("window counts of zero are deleted").isZero();
+        assertThat(entries(TopKeys.URL_DIRTY)).isZero();
     }
 
     @Test
@@ -211,5 +211,39 @@ class TopLinksTest {
         assertThat(top(TopWindow.HOUR, TopMetric.SHARES)).isEmpty();
         assertThat(entries(TopKeys.INDEX)).isEqualTo(2L * urls);
         assertThat(top(TopWindow.DAY, TopMetric.SHARES).get(0)).isEqualTo(Map.entry("https://many.example/0", 1L));
+    }
+
+    @Test
+    void theFirstReleasesPerWindowEntriesAreFoldedIntoOnePerUrl() {
+        // As the first release left them: a URL with 2 shares in every window, indexed, one window
+        // changed to 3 since, and its dirty mark.
+        String url = "https://old.example/";
+        for (TopWindow window : TopWindow.values()) {
+            long current = window == TopWindow.DAY ? 3 : 2;
+            store.put(TopKeys.legacy(TopKeys.LEGACY_WINDOW, window, url), legacyValue(new LinkCounts(current, 0, 0), new LinkCounts(2, 0, 0)));
+            store.put(TopKeys.index(window, TopMetric.SHARES, 2, url), new byte[0]);
+        }
+        store.put(TopKeys.legacy(TopKeys.LEGACY_DIRTY, TopWindow.DAY, url), new byte[0]);
+
+        shares(url, 1, T0);
+        tick();
+
+        assertThat(top(TopWindow.HOUR, TopMetric.SHARES)).containsExactly(Map.entry(url, 3L));
+        assertThat(top(TopWindow.DAY, TopMetric.SHARES)).containsExactly(Map.entry(url, 4L));
+        assertThat(top(TopWindow.WEEK, TopMetric.SHARES)).containsExactly(Map.entry(url, 3L));
+        assertThat(entries(TopKeys.INDEX)).as("the old index entries were replaced, not left beside the new").isEqualTo(3);
+        assertThat(entries(TopKeys.LEGACY_WINDOW)).isZero();
+        assertThat(entries(TopKeys.LEGACY_DIRTY)).isZero();
+        assertThat(entries(TopKeys.URL_WINDOWS)).isEqualTo(1);
+        assertThat(entries(TopKeys.URL_DIRTY)).isZero();
+    }
+
+    private static byte[] legacyValue(LinkCounts current, LinkCounts indexed) {
+        byte[] a = LinkCounts.SERDE.serializer().serialize(null, current);
+        byte[] b = LinkCounts.SERDE.serializer().serialize(null, indexed);
+        byte[] value = new byte[a.length + b.length];
+        System.arraycopy(a, 0, value, 0, a.length);
+        System.arraycopy(b, 0, value, a.length, b.length);
+        return value;
     }
 }
