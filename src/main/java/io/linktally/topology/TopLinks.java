@@ -21,10 +21,11 @@ import org.apache.kafka.streams.state.KeyValueStore;
  * top answer reads a few index entries however many URLs there are.
  *
  * <p>Each event adds to its URL's minute and hour buckets and to its URL's counts in every window
- * that still holds its bucket (one entry per URL for all windows, one dirty mark per URL). Once a second (wall-clock time), buckets that have left a window are
- * subtracted from its counts, and the index entries of URLs whose window counts changed are
- * rewritten: one delete and one put per URL and metric per second, whatever its traffic, where
- * rewriting on every event would write a tombstone per click of a popular URL. A window subtracts
+ * that still holds its bucket (one entry per URL for all windows, one dirty mark per URL). Once a
+ * second (wall-clock time), buckets that have left a window are subtracted from its counts, and
+ * the index entries of URLs whose window counts changed are rewritten: one delete and one put per
+ * URL and metric per second, whatever its traffic, where rewriting on every event would write a
+ * tombstone per click of a popular URL. A window subtracts
  * exactly what it added, because it adds an event only while its bucket is still inside.
  *
  * <p>Everything lives in one store of the counting task, so it changes in the same transaction as
