@@ -1,6 +1,8 @@
 package io.linktally.kafka;
 
+import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -12,8 +14,12 @@ import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.Config;
 import org.apache.kafka.clients.admin.ConfigEntry;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.admin.TopicDescription;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.TopicPartitionInfo;
 import org.apache.kafka.common.config.ConfigResource;
+import org.apache.kafka.common.errors.RetriableException;
 import org.apache.kafka.common.errors.TopicExistsException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -52,6 +58,9 @@ public final class TopicAdmin {
                     unchanged.add(definition.name());
                 }
             }
+            if (!created.isEmpty()) {
+                awaitServing(created, Duration.ofSeconds(TIMEOUT_SECONDS));
+            }
             return new Report(created, unchanged, differences);
         } catch (ExecutionException e) {
             throw new IllegalStateException("topic administration failed: " + e.getCause().getMessage(), e.getCause());
@@ -60,6 +69,54 @@ public final class TopicAdmin {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted", e);
+        }
+    }
+
+    /**
+     * Waits until every partition of the topics has a leader that serves it. A new topic is in the
+     * metadata before its leaders take it up; a producer that starts in between meets
+     * NOT_LEADER_OR_FOLLOWER on its first batches, and an idempotent one can then retry
+     * OUT_OF_ORDER_SEQUENCE_NUMBER until its delivery timeout.
+     */
+    public void awaitServing(Collection<String> topics, Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        String waitingFor = "leaders";
+        while (true) {
+            try {
+                Map<TopicPartition, OffsetSpec> partitions = new HashMap<>();
+                boolean led = true;
+                for (TopicDescription topic : admin.describeTopics(topics).allTopicNames().get(TIMEOUT_SECONDS, TimeUnit.SECONDS).values()) {
+                    for (TopicPartitionInfo partition : topic.partitions()) {
+                        led &= partition.leader() != null && !partition.leader().isEmpty();
+                        partitions.put(new TopicPartition(topic.name(), partition.partition()), OffsetSpec.latest());
+                    }
+                }
+                if (led) {
+                    // Answered by each partition's leader itself, so it has taken the partition up.
+                    admin.listOffsets(partitions).all().get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
+                    return;
+                }
+            } catch (ExecutionException e) {
+                if (!(e.getCause() instanceof RetriableException)) {
+                    throw new IllegalStateException("waiting for the leaders of " + topics + " failed: " + e.getCause().getMessage(), e.getCause());
+                }
+                waitingFor = e.getCause().getMessage();
+            } catch (TimeoutException e) {
+                waitingFor = "an answer from the cluster";
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted", e);
+            }
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("the partitions of " + topics + " had no serving leaders within " + timeout.toSeconds()
+                        + " s (" + waitingFor + ")");
+            }
+            try {
+                Thread.sleep(100);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted", e);
+            }
         }
     }
 

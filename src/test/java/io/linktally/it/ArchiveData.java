@@ -12,6 +12,7 @@ import io.linktally.archive.ArchivedRecord;
 import io.linktally.archive.ObjectKeys;
 import io.linktally.archive.ObjectStore;
 import io.linktally.kafka.KafkaClients;
+import io.linktally.kafka.TopicAdmin;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -25,6 +26,7 @@ import java.util.Properties;
 import java.util.Random;
 import java.util.TreeMap;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -32,6 +34,7 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.header.internals.RecordHeader;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
@@ -53,6 +56,7 @@ final class ArchiveData {
     static void createTopic(String bootstrap, String topic, int partitions) throws ExecutionException, InterruptedException {
         try (Admin admin = KafkaClients.admin(bootstrap)) {
             admin.createTopics(List.of(new NewTopic(topic, partitions, (short) 1))).all().get();
+            new TopicAdmin(admin).awaitServing(List.of(topic), Duration.ofSeconds(60));
         }
     }
 
@@ -67,6 +71,7 @@ final class ArchiveData {
     /** As above, with timestamps {@code stepMs} apart and every {@code stragglerEvery}th an hour late (0: none). */
     static void produce(String bootstrap, String topic, int first, int count, long stepMs, int stragglerEvery) throws Exception {
         Random random = new Random(first);
+        List<Future<RecordMetadata>> sends = new ArrayList<>();
         try (Producer<byte[], byte[]> producer = KafkaClients.eventProducer(bootstrap, "archive-it-producer")) {
             for (int i = first; i < first + count; i++) {
                 long timestamp = START_MS + i * stepMs + (stragglerEvery > 0 && i % stragglerEvery == 0 ? -3_600_000L : 0);
@@ -87,9 +92,12 @@ final class ArchiveData {
                     record.headers().add(new RecordHeader("trace", null));
                     record.headers().add(new RecordHeader("source", "it".getBytes(StandardCharsets.UTF_8)));
                 }
-                producer.send(record);
+                sends.add(producer.send(record));
             }
             producer.flush();
+        }
+        for (Future<RecordMetadata> send : sends) {
+            send.get();
         }
     }
 
