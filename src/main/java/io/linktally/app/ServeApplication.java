@@ -53,6 +53,7 @@ public final class ServeApplication implements AutoCloseable {
 
     private final SingleNodeBroker broker;
     private final RocksDbMemory memory;
+    private final Countries countries;
     private final KafkaStreams streams;
     private final KafkaEventPublisher publisher;
     private final Javalin http;
@@ -61,10 +62,11 @@ public final class ServeApplication implements AutoCloseable {
     private volatile boolean failed;
     private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
 
-    private ServeApplication(SingleNodeBroker broker, RocksDbMemory memory, KafkaStreams streams,
+    private ServeApplication(SingleNodeBroker broker, RocksDbMemory memory, Countries countries, KafkaStreams streams,
                              KafkaEventPublisher publisher, Javalin http) {
         this.broker = broker;
         this.memory = memory;
+        this.countries = countries;
         this.streams = streams;
         this.publisher = publisher;
         this.http = http;
@@ -90,7 +92,8 @@ public final class ServeApplication implements AutoCloseable {
 
         RocksDbMemory memory = new RocksDbMemory(options.rocksdbMemory(), options.rocksdbWriteBuffers());
         ActiveCountStores runningStores = new ActiveCountStores();
-        ClickEnricher enricher = new ClickEnricher(new UserAgents(), options.geoipDb().map(Countries::open).orElseGet(Countries::none));
+        Countries countries = options.geoipDb().map(Countries::open).orElseGet(Countries::none);
+        ClickEnricher enricher = new ClickEnricher(new UserAgents(), countries);
         KafkaStreams streams = new KafkaStreams(LinkTopology.build(options.dedupRetention(), options.buckets(), enricher, runningStores),
                 StreamsProperties.of(options, bootstrap, memory));
         KafkaEventPublisher publisher = new KafkaEventPublisher(KafkaClients.eventProducer(bootstrap, options.applicationId() + "-http"));
@@ -117,7 +120,7 @@ public final class ServeApplication implements AutoCloseable {
         Javalin http = HttpApi.create(new HttpApi.Lookups(lookup, buckets, top), new StreamsReadiness(streams), publisher, httpSettings,
                 metrics);
 
-        ServeApplication app = new ServeApplication(broker, memory, streams, publisher, http);
+        ServeApplication app = new ServeApplication(broker, memory, countries, streams, publisher, http);
         streams.setUncaughtExceptionHandler(new StreamThreadFailures(Clock.systemUTC(), metrics));
         streams.setStateListener((newState, oldState) -> {
             LOG.info("Kafka Streams {} -> {}", oldState, newState);
@@ -176,6 +179,8 @@ public final class ServeApplication implements AutoCloseable {
         streams.close(CloseOptions.groupMembershipOperation(CloseOptions.GroupMembershipOperation.LEAVE_GROUP)
                 .withTimeout(CLOSE_TIMEOUT));
         publisher.close();
+        // After Streams: its threads look countries up until they stop.
+        countries.close();
         memory.close();
         if (broker != null) {
             broker.close();
