@@ -60,11 +60,13 @@ final class TopLinks {
         LinkCounts one = LinkCounts.ZERO.plus(event.kind());
         boolean minuteTaken = false;
         boolean hourTaken = false;
+        Bytes key = null;
         UrlWindows counts = null;
         for (TopWindow window : TopWindow.values()) {
             if (window.bucketStart(time) >= firstBuckets.get(window)) {
                 if (counts == null) {
-                    counts = UrlWindows.decode(store.get(TopKeys.urlWindows(url)));
+                    key = TopKeys.urlWindows(url);
+                    counts = UrlWindows.decode(store.get(key));
                 }
                 counts.add(window, one);
                 if (TopKeys.widthTag(window) == 'm') {
@@ -75,7 +77,7 @@ final class TopLinks {
             }
         }
         if (counts != null) {
-            store.put(TopKeys.urlWindows(url), counts.encode());
+            store.put(key, counts.encode());
             store.put(TopKeys.urlDirty(url), MARK);
         }
         if (minuteTaken) {

@@ -32,8 +32,6 @@ import java.util.Random;
 import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.Producer;
@@ -273,15 +271,7 @@ public final class FaultDrill {
             Thread.sleep(1000);
         }
         log("counting caught up");
-        long end;
-        try (Admin admin = KafkaClients.admin(cluster.bootstrap())) {
-            Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
-            for (int p = 0; p < admin.describeTopics(List.of(Topics.LINKS_CREATED)).allTopicNames().get().get(Topics.LINKS_CREATED)
-                    .partitions().size(); p++) {
-                latest.put(new TopicPartition(Topics.LINKS_CREATED, p), OffsetSpec.latest());
-            }
-            end = admin.listOffsets(latest).all().get().values().stream().mapToLong(info -> info.offset()).sum();
-        }
+        long end = cluster.endOffsets(Topics.LINKS_CREATED).values().stream().mapToLong(Long::longValue).sum();
         while (cluster.committed(GROUP, Topics.LINKS_CREATED) < end) {
             if (System.nanoTime() > deadline) {
                 throw new IllegalStateException("the archive did not catch up within 15 minutes");
@@ -356,12 +346,12 @@ public final class FaultDrill {
      * Where a wrong count lives: in the committed changelog too (counting went wrong), or only in
      * the store that answered (a restore or a standby went wrong), partition by partition.
      */
-    private void compareWithChangelog(long[] expected, long[] answered) {
+    private void compareWithChangelog(long[] expected, long[] answered) throws Exception {
         Map<String, Long> changelog = new HashMap<>();
         String topic = APP + "-" + TopologyNames.COUNTS_STORE + "-changelog";
         readAll(topic, record -> changelog.put(new String(record.key(), StandardCharsets.UTF_8),
                 record.value() == null ? 0L : LinkCounts.SERDE.deserializer().deserialize(topic, record.value()).shares()));
-        int partitions = partitionsOf(topic);
+        int partitions = cluster.endOffsets(topic).size();
         long[] answerOff = new long[partitions];
         long[] changelogOff = new long[partitions];
         for (int u = 0; u < expected.length; u++) {
@@ -379,22 +369,12 @@ public final class FaultDrill {
         }
     }
 
-    private int partitionsOf(String topic) {
-        try (Admin admin = KafkaClients.admin(cluster.bootstrap())) {
-            return admin.describeTopics(List.of(topic)).allTopicNames().get().get(topic).partitions().size();
-        } catch (Exception e) {
-            throw new IllegalStateException(e);
-        }
-    }
-
     /** Every committed record of a topic, from the beginning to the end it has now. */
     private void readAll(String topic, java.util.function.Consumer<ConsumerRecord<byte[], byte[]>> action) {
         try (Consumer<byte[], byte[]> consumer = KafkaClients.archiveConsumer(cluster.bootstrap(), "drill-check-" + System.nanoTime(), "drill-check",
                 Duration.ofSeconds(10))) {
-            List<TopicPartition> partitions = new ArrayList<>();
-            for (int p = 0; p < partitionsOf(topic); p++) {
-                partitions.add(new TopicPartition(topic, p));
-            }
+            List<TopicPartition> partitions = consumer.partitionsFor(topic).stream()
+                    .map(info -> new TopicPartition(topic, info.partition())).toList();
             consumer.assign(partitions);
             consumer.seekToBeginning(partitions);
             Map<TopicPartition, Long> ends = consumer.endOffsets(partitions);
@@ -431,18 +411,9 @@ public final class FaultDrill {
             });
         }
         long gaps = 0;
-        try (Admin admin = KafkaClients.admin(cluster.bootstrap())) {
-            Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
-            int partitions = admin.describeTopics(List.of(Topics.LINKS_CREATED)).allTopicNames().get().get(Topics.LINKS_CREATED).partitions().size();
-            for (int p = 0; p < partitions; p++) {
-                latest.put(new TopicPartition(Topics.LINKS_CREATED, p), OffsetSpec.latest());
-            }
-            var ends = admin.listOffsets(latest).all().get();
-            for (int p = 0; p < partitions; p++) {
-                long end = ends.get(new TopicPartition(Topics.LINKS_CREATED, p)).offset();
-                BitSet offsets = seen.getOrDefault(p, new BitSet());
-                gaps += end - offsets.get(0, (int) end).cardinality();
-            }
+        for (Map.Entry<Integer, Long> end : cluster.endOffsets(Topics.LINKS_CREATED).entrySet()) {
+            BitSet offsets = seen.getOrDefault(end.getKey(), new BitSet());
+            gaps += end.getValue() - offsets.get(0, end.getValue().intValue()).cardinality();
         }
         log("archive checked");
         return new Archive(records[0], keys.size(), gaps, overlaps[0]);

@@ -1,10 +1,7 @@
 package io.linktally.bench;
 
 import io.linktally.events.SyntheticLinks;
-import java.net.URI;
 import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -111,12 +108,7 @@ public final class LookupBench {
         while (true) {
             boolean ready = cluster.lag(APP)[0] == 0;
             for (int port : ports) {
-                try {
-                    ready &= http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/readyz")).build(),
-                            HttpResponse.BodyHandlers.discarding()).statusCode() == 200;
-                } catch (java.io.IOException e) {
-                    ready = false;
-                }
+                ready &= BenchCluster.ready(http, port);
             }
             if (ready) {
                 return;

@@ -169,15 +169,7 @@ public final class RestoreBench {
     private static void awaitReady(int port, long timeoutSeconds) throws Exception {
         HttpClient http = HttpClient.newHttpClient();
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(timeoutSeconds);
-        while (true) {
-            try {
-                if (http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/readyz")).build(),
-                        HttpResponse.BodyHandlers.discarding()).statusCode() == 200) {
-                    return;
-                }
-            } catch (IOException e) {
-                // not listening yet
-            }
+        while (!BenchCluster.ready(http, port)) {
             if (System.nanoTime() > deadline) {
                 throw new IllegalStateException("serve on port " + port + " was not ready within " + timeoutSeconds + " s");
             }
