@@ -305,7 +305,8 @@ public final class FaultDrill {
             if (response.headers().firstValue("X-Linktally-Source").orElse("").equals("standby")) {
                 standbyAnswers++;
             }
-            while (response.statusCode() == 200 && response.headers().firstValue("X-Linktally-Source").orElse("").equals("standby")
+            // A 503 while an instance killed just before the check restores is an honest answer too: ask again.
+            while ((response.statusCode() == 503 || response.headers().firstValue("X-Linktally-Source").orElse("").equals("standby"))
                     && System.nanoTime() < deadline) {
                 Thread.sleep(1000);
                 response = http.send(request, HttpResponse.BodyHandlers.ofString());
