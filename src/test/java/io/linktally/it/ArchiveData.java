@@ -36,6 +36,7 @@ import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.header.internals.RecordHeader;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 
@@ -53,9 +54,14 @@ final class ArchiveData {
     private ArchiveData() {
     }
 
+    /**
+     * Without time retention: the records carry timestamps of a fixed day, and once that day is a
+     * week old the broker's default retention would delete them while a test reads them.
+     */
     static void createTopic(String bootstrap, String topic, int partitions) throws ExecutionException, InterruptedException {
         try (Admin admin = KafkaClients.admin(bootstrap)) {
-            admin.createTopics(List.of(new NewTopic(topic, partitions, (short) 1))).all().get();
+            admin.createTopics(List.of(new NewTopic(topic, partitions, (short) 1).configs(Map.of(TopicConfig.RETENTION_MS_CONFIG, "-1"))))
+                    .all().get();
             new TopicAdmin(admin).awaitServing(List.of(topic), Duration.ofSeconds(60));
         }
     }
