@@ -47,8 +47,9 @@ import org.slf4j.LoggerFactory;
  * object once and the loser adopts the winner's boundaries.
  *
  * <p>The consumer and every partition's state are used from one thread, {@link #run()}, except
- * while a poll's records are encoded, each partition by one encoder thread; the object store is
- * talked to by {@link ObjectUploader}'s threads, whose answers come back through a queue.
+ * while a poll's records are encoded, each partition by one encoder thread, during the next poll
+ * (whose rebalance callbacks first wait for the encoding to end); the object store is talked to
+ * by {@link ObjectUploader}'s threads, whose answers come back through a queue.
  */
 public final class Archiver implements Runnable {
     private static final Logger LOG = LoggerFactory.getLogger(Archiver.class);
@@ -67,6 +68,8 @@ public final class Archiver implements Runnable {
     private final ConcurrentLinkedQueue<Runnable> answers = new ConcurrentLinkedQueue<>();
     private final Map<TopicPartition, OffsetAndMetadata> toCommit = new HashMap<>();
     private final Set<TopicPartition> paused = new HashSet<>();
+    private final List<Future<?>> encoding = new ArrayList<>();
+    private final Set<TopicPartition> repositioned = new HashSet<>();
     private final AtomicBoolean stopping = new AtomicBoolean();
     private final CountDownLatch stopped = new CountDownLatch(1);
     private volatile RuntimeException failure;
@@ -91,16 +94,20 @@ public final class Archiver implements Runnable {
         try {
             LOG.info("Archiving {} to {} as consumer group {}", settings.topics(), store.describe(), settings.groupId());
             consumer.subscribe(settings.topics(), new Rebalances());
+            ConsumerRecords<byte[], byte[]> fetched = ConsumerRecords.empty();
             while (!stopping.get()) {
+                finishEncoding();
                 step();
-                ConsumerRecords<byte[], byte[]> records;
+                startEncoding(fetched);
                 try {
-                    records = consumer.poll(POLL);
+                    fetched = consumer.poll(POLL);
                 } catch (WakeupException e) {
-                    continue;
+                    fetched = ConsumerRecords.empty();
                 }
-                encode(records);
             }
+            // The last poll's records are not encoded: nothing past what is stored is committed,
+            // so whoever archives the partitions next reads them again.
+            finishEncoding();
             drain();
         } catch (RuntimeException e) {
             LOG.error("Archiver failed", e);
@@ -121,25 +128,37 @@ public final class Archiver implements Runnable {
     }
 
     /**
-     * Writes the polled records into their partitions' objects. JSON and gzip are most of the
-     * archiver's work and partitions share no state, so partitions are encoded in parallel.
+     * Starts writing a poll's records into their partitions' objects while the next poll fetches
+     * and decompresses: JSON and gzip are most of the archiver's work, partitions share no state,
+     * and the consumer does its share on the polling thread, so the two overlap. Partitions that
+     * {@link #step()} has just moved to another offset are left out: those records were fetched
+     * before the seek, and the consumer returns them again from the new position.
      */
-    private void encode(ConsumerRecords<byte[], byte[]> records) {
-        List<Future<?>> encoding = new ArrayList<>();
+    private void startEncoding(ConsumerRecords<byte[], byte[]> records) {
         for (TopicPartition partition : records.partitions()) {
             PartitionChain chain = chains.get(partition);
+            if (chain == null || repositioned.contains(partition)) {
+                continue;
+            }
             List<ConsumerRecord<byte[], byte[]>> batch = records.records(partition);
             encoding.add(encoders.submit(() -> batch.forEach(chain::accept)));
         }
-        for (Future<?> task : encoding) {
-            try {
+        repositioned.clear();
+    }
+
+    /** Waits for the records being encoded: every partition's state belongs to this thread again. */
+    private void finishEncoding() {
+        try {
+            for (Future<?> task : encoding) {
                 task.get();
-            } catch (ExecutionException e) {
-                throw e.getCause() instanceof RuntimeException runtime ? runtime : new IllegalStateException(e.getCause());
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IllegalStateException("interrupted while encoding", e);
             }
+        } catch (ExecutionException e) {
+            throw e.getCause() instanceof RuntimeException runtime ? runtime : new IllegalStateException(e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while encoding", e);
+        } finally {
+            encoding.clear();
         }
     }
 
@@ -357,10 +376,15 @@ public final class Archiver implements Runnable {
             }
             if (held.isEmpty()) {
                 heldRecordBytes = 0;
-                consumer.seek(partition, lastOffset + 1);
+                seek(lastOffset + 1);
             } else {
                 probe();
             }
+        }
+
+        private void seek(long offset) {
+            consumer.seek(partition, offset);
+            repositioned.add(partition);
         }
 
         void closeOpen() {
@@ -403,7 +427,7 @@ public final class Archiver implements Runnable {
                 held.clear();
                 heldRecordBytes = 0;
                 findingEnd = true;
-                consumer.seek(partition, there.lastOffset() + 1);
+                seek(there.lastOffset() + 1);
             }
         }
 
@@ -466,6 +490,7 @@ public final class Archiver implements Runnable {
     private final class Rebalances implements ConsumerRebalanceListener {
         @Override
         public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
+            finishEncoding();
             for (TopicPartition partition : partitions) {
                 chains.put(partition, new PartitionChain(partition));
             }
@@ -474,6 +499,7 @@ public final class Archiver implements Runnable {
 
         @Override
         public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
+            finishEncoding();
             if (failure != null) {
                 // Failing: nothing held is trusted enough to commit; the next owner starts over.
                 forget(partitions);
@@ -498,6 +524,7 @@ public final class Archiver implements Runnable {
 
         @Override
         public void onPartitionsLost(Collection<TopicPartition> partitions) {
+            finishEncoding();
             forget(partitions);
         }
 
