@@ -49,7 +49,8 @@ public final class ArchiveBench {
 
                 int httpPort = BenchCluster.freePort();
                 List<String> command = new ArrayList<>(List.of("java", "-Xmx1g"));
-                command.addAll(BenchCluster.split(opts.getOrDefault("archive-jvm-args", "")));
+                // As README and the deployment files run it: a batch job, on the throughput collector.
+                command.addAll(BenchCluster.split(opts.getOrDefault("archive-jvm-args", "-XX:+UseParallelGC")));
                 command.addAll(List.of("-jar", jar.toString(), "archive",
                         "--bootstrap-servers", cluster.bootstrap(), "--archive", "s3://" + BenchCluster.S3.BUCKET + "/raw", "--s3-endpoint", endpoint.toString(),
                         "--topics", Topics.LINKS_CREATED, "--http-host", "127.0.0.1", "--http-port", Integer.toString(httpPort)));
