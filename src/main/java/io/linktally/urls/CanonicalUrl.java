@@ -146,8 +146,8 @@ public final class CanonicalUrl {
             throw new InvalidUrlException("url must be absolute http or https");
         }
         int authorityStart = colon + 3;
-        int authorityEnd = indexOfAny(s, "/?#", authorityStart);
-        int pathEnd = indexOfAny(s, "?#", authorityEnd);
+        int authorityEnd = indexOfAny(s, authorityStart, '/', '?', '#');
+        int pathEnd = indexOfAny(s, authorityEnd, '?', '#', '#');
         int fragmentStart = s.indexOf('#', pathEnd);
         if (fragmentStart < 0) {
             fragmentStart = s.length();
@@ -200,9 +200,11 @@ public final class CanonicalUrl {
         return -1;
     }
 
-    private static int indexOfAny(String s, String chars, int from) {
+    /** Where the first of up to three characters is, else the length; on every lookup, so no search of a string per character. */
+    private static int indexOfAny(String s, int from, char a, char b, char c) {
         for (int i = from; i < s.length(); i++) {
-            if (chars.indexOf(s.charAt(i)) >= 0) {
+            char ch = s.charAt(i);
+            if (ch == a || ch == b || ch == c) {
                 return i;
             }
         }
