@@ -27,6 +27,12 @@ public final class HttpApi {
     private static final Logger LOG = LoggerFactory.getLogger(HttpApi.class);
     /** Room for an 8 KiB URL, percent-encoded, in a query string; the URL's own limit answers in JSON. */
     private static final int MAX_REQUEST_HEADER_BYTES = 64 * 1024;
+    /**
+     * Javalin copies every answer into Jetty's output through a new buffer of this size, 32 KiB
+     * unless set: at thousands of lookups a second that buffer was over half of all the memory
+     * the service allocated, and so of its collections. Jetty aggregates the chunks anyway.
+     */
+    private static final int RESPONSE_COPY_BYTES = 1024;
 
     private HttpApi() {
     }
@@ -55,6 +61,7 @@ public final class HttpApi {
             config.jsonMapper(new JavalinJackson(json, false));
             config.http.maxRequestSize = settings.maxRequestBytes();
             config.http.prefer405over404 = true;
+            config.http.responseBufferSize = RESPONSE_COPY_BYTES;
             config.startup.showJavalinBanner = false;
             config.jetty.modifyHttpConfiguration(http -> http.setRequestHeaderSize(MAX_REQUEST_HEADER_BYTES));
             // Javalin nests its handlers inside this wrapper, so a stop refuses new requests and
