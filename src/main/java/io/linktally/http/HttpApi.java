@@ -29,8 +29,8 @@ public final class HttpApi {
     private static final int MAX_REQUEST_HEADER_BYTES = 64 * 1024;
     /**
      * Javalin copies every answer into Jetty's output through a new buffer of this size, 32 KiB
-     * unless set: at thousands of lookups a second that buffer was over half of all the memory
-     * the service allocated, and so of its collections. Jetty aggregates the chunks anyway.
+     * unless set: under a lookup load that buffer was 40% of all the memory the service
+     * allocated, and so of its collections. Jetty aggregates the chunks anyway.
      */
     private static final int RESPONSE_COPY_BYTES = 1024;
 
