@@ -136,10 +136,10 @@ public final class Archiver implements Runnable {
      */
     private void startEncoding(ConsumerRecords<byte[], byte[]> records) {
         for (TopicPartition partition : records.partitions()) {
-            PartitionChain chain = chains.get(partition);
-            if (chain == null || repositioned.contains(partition)) {
+            if (repositioned.contains(partition)) {
                 continue;
             }
+            PartitionChain chain = chains.get(partition);
             List<ConsumerRecord<byte[], byte[]>> batch = records.records(partition);
             encoding.add(encoders.submit(() -> batch.forEach(chain::accept)));
         }

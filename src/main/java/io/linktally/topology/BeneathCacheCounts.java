@@ -1,6 +1,5 @@
 package io.linktally.topology;
 
-import java.nio.charset.StandardCharsets;
 import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.processor.StateStore;
 import org.apache.kafka.streams.state.KeyValueIterator;
@@ -38,7 +37,7 @@ final class BeneathCacheCounts implements ReadOnlyKeyValueStore<String, LinkCoun
 
     @Override
     public LinkCounts get(String key) {
-        byte[] value = bytes.get(Bytes.wrap(key.getBytes(StandardCharsets.UTF_8)));
+        byte[] value = bytes.get(Bytes.wrap(LinkTopology.COUNTS_KEY_SERDE.serializer().serialize(null, key)));
         return value == null ? null : LinkCounts.SERDE.deserializer().deserialize(null, value);
     }
 

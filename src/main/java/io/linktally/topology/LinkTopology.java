@@ -9,6 +9,7 @@ import io.linktally.events.UserAgents;
 import java.time.Duration;
 import java.util.Map;
 import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.StreamsBuilder;
@@ -29,6 +30,9 @@ import org.apache.kafka.common.utils.Bytes;
  * of their own, and a URL's shares and clicks meet in one task and one store entry.
  */
 public final class LinkTopology {
+    /** Keys of the counts store; lookups beneath its cache encode keys with it too. */
+    static final Serde<String> COUNTS_KEY_SERDE = Serdes.String();
+
     private LinkTopology() {
     }
 
@@ -113,7 +117,7 @@ public final class LinkTopology {
         // Cached: a popular URL's many increments within a commit interval reach RocksDB and the
         // changelog as one write.
         return Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(TopologyNames.COUNTS_STORE),
-                        Serdes.String(), LinkCounts.SERDE)
+                        COUNTS_KEY_SERDE, LinkCounts.SERDE)
                 .withCachingEnabled();
     }
 }

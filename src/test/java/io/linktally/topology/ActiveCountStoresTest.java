@@ -36,6 +36,7 @@ class ActiveCountStoresTest {
                 // Kafka Streams' store layers are what the view expects: it found the cache to read beneath.
                 assertThat(running.forPartition(0).get()).isInstanceOf(BeneathCacheCounts.class);
                 assertThat(running.forPartition(0).get().get("https://buffer.com/")).isEqualTo(new LinkCounts(2, 0));
+                assertThat(running.forPartition(0).get().get("https://never-shared.example/")).isNull();
                 assertThat(running.forPartition(1)).isEmpty();
             } finally {
                 driver.close();
