@@ -1,0 +1,199 @@
+package io.linktally.archive;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.io.FilterInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalInt;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.BooleanSupplier;
+import java.util.function.Consumer;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.MockConsumer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.apache.kafka.common.record.TimestampType;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The archiver's rule that records fetched before a seek are dropped, pinned with Kafka's
+ * {@link MockConsumer} so that the store's answer lands exactly between a poll and the encoding
+ * of that poll's records, which a real broker cannot be made to do on demand.
+ */
+class ArchiverSeekTest {
+    private static final String TOPIC = "links.clicked";
+    private static final TopicPartition PARTITION = new TopicPartition(TOPIC, 0);
+    private static final long TIMESTAMP = 1_764_806_400_000L;
+    private static final Duration DEADLINE = Duration.ofSeconds(30);
+
+    @TempDir
+    Path root;
+
+    @Test
+    void recordsFetchedBeforeASeekPastStoredObjectsAreNotArchivedAgain() throws Exception {
+        FileObjectStore files = new FileObjectStore(root);
+        ArchiveObject stored = object(0, 9);
+        files.putIfAbsent(stored.key(), stored.body(), stored.metadata());
+        HeldProbeStore store = new HeldProbeStore(files, stored.key());
+
+        MockConsumer<byte[], byte[]> consumer = new MockConsumer<>("earliest");
+        consumer.updateBeginningOffsets(Map.of(PARTITION, 0L));
+        consumer.schedulePollTask(() -> {
+            consumer.rebalance(List.of(PARTITION));
+            addRecords(consumer, 0, 4);
+        });
+        // While these records are fetched, the probe for offset 0 is answered: objects up to 9
+        // are stored, so the next step seeks to 10 before this poll's records are encoded.
+        consumer.schedulePollTask(() -> {
+            addRecords(consumer, 5, 9);
+            await(store.probeAsked::get, "the archiver to probe for offset 0");
+            store.answerProbe.countDown();
+            await(() -> store.probeRead.get() && uploadThreadsIdle(), "the probe's answer to be handed back");
+        });
+        consumer.schedulePollTask(() -> addRecords(consumer, 10, 14));
+
+        ArchiverSettings settings = new ArchiverSettings(List.of(TOPIC), "archive-test", 5, 1 << 20, Duration.ofHours(1), 8 << 20, 1, 1,
+                Duration.ofSeconds(10), OptionalInt.empty());
+        Archiver archiver = new Archiver(consumer, store, settings, new SimpleMeterRegistry(), Clock.systemUTC());
+        Thread running = new Thread(archiver, "archiver");
+        running.start();
+        try {
+            await(() -> storedKeys(files).size() == 2, "the object of offsets 10..14");
+        } finally {
+            archiver.stop();
+            assertThat(archiver.awaitStopped(DEADLINE)).isTrue();
+        }
+
+        assertThat(archiver.failure()).isEmpty();
+        assertThat(storedKeys(files)).containsExactly(stored.key(), object(10, 14).key());
+        List<Long> offsets = new ArrayList<>();
+        for (String key : storedKeys(files)) {
+            ArchiveReader.forEach(files, key, record -> offsets.add(record.offset()));
+        }
+        assertThat(offsets).containsExactly(0L, 1L, 2L, 3L, 4L, 5L, 6L, 7L, 8L, 9L, 10L, 11L, 12L, 13L, 14L);
+    }
+
+    private static ConsumerRecord<byte[], byte[]> record(long offset) {
+        return new ConsumerRecord<>(TOPIC, 0, offset, TIMESTAMP + offset, TimestampType.CREATE_TIME,
+                -1, -1, ("k" + offset).getBytes(StandardCharsets.UTF_8), ("v" + offset).getBytes(StandardCharsets.UTF_8),
+                new RecordHeaders(), Optional.empty());
+    }
+
+    private static void addRecords(MockConsumer<byte[], byte[]> consumer, long first, long last) {
+        for (long offset = first; offset <= last; offset++) {
+            consumer.addRecord(record(offset));
+        }
+    }
+
+    private static ArchiveObject object(long first, long last) {
+        ObjectBuffer buffer = new ObjectBuffer(record(first), 0, 1);
+        for (long offset = first; offset <= last; offset++) {
+            buffer.append(record(offset));
+        }
+        return buffer.close();
+    }
+
+    private static List<String> storedKeys(ObjectStore store) {
+        List<String> keys = new ArrayList<>();
+        try {
+            store.list("", object -> keys.add(object.key()));
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+        return keys;
+    }
+
+    /** Every upload thread parked in its pool: a probe that has read its object has handed its answer back. */
+    private static boolean uploadThreadsIdle() {
+        return Thread.getAllStackTraces().keySet().stream()
+                .filter(thread -> thread.getName().startsWith("archive-upload-"))
+                .allMatch(thread -> thread.getState() == Thread.State.WAITING);
+    }
+
+    private static void await(BooleanSupplier condition, String what) {
+        long deadline = System.nanoTime() + DEADLINE.toNanos();
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("timed out waiting for " + what);
+            }
+            Thread.onSpinWait();
+        }
+    }
+
+    /** A store whose first look for one key waits until the test lets it answer, and tells when the answer is read. */
+    private static final class HeldProbeStore implements ObjectStore {
+        private final ObjectStore store;
+        private final String heldKey;
+        final AtomicBoolean probeAsked = new AtomicBoolean();
+        final CountDownLatch answerProbe = new CountDownLatch(1);
+        final AtomicBoolean probeRead = new AtomicBoolean();
+
+        HeldProbeStore(ObjectStore store, String heldKey) {
+            this.store = store;
+            this.heldKey = heldKey;
+        }
+
+        @Override
+        public Optional<Map<String, String>> metadata(String key) throws IOException {
+            if (key.equals(heldKey) && probeAsked.compareAndSet(false, true)) {
+                try {
+                    if (!answerProbe.await(DEADLINE.toMillis(), TimeUnit.MILLISECONDS)) {
+                        throw new IOException("the test never let the probe answer");
+                    }
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new IOException(e);
+                }
+            }
+            return store.metadata(key);
+        }
+
+        @Override
+        public InputStream open(String key) throws IOException {
+            InputStream in = store.open(key);
+            if (!key.equals(heldKey)) {
+                return in;
+            }
+            return new FilterInputStream(in) {
+                @Override
+                public void close() throws IOException {
+                    super.close();
+                    probeRead.set(true);
+                }
+            };
+        }
+
+        @Override
+        public boolean putIfAbsent(String key, byte[] body, Map<String, String> metadata) throws IOException {
+            return store.putIfAbsent(key, body, metadata);
+        }
+
+        @Override
+        public void list(String prefix, Consumer<StoredObject> each) throws IOException {
+            store.list(prefix, each);
+        }
+
+        @Override
+        public String describe() {
+            return "held probes over " + store.describe();
+        }
+
+        @Override
+        public void close() {
+            store.close();
+        }
+    }
+}
