@@ -12,105 +12,141 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.BitSet;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import software.amazon.awssdk.services.s3.S3Client;
 
 /**
- * scripts/bench/archive: publishes N synthetic events to a standalone broker, then in the same run
- * measures how fast Kafka's own consumer perf tool fetches them and how fast {@code linktally
- * archive} stores them all in S3Proxy (a separate process on the same machine), from its first
- * fetched record until its committed offsets reach the end; reads the archive back to check that
- * every offset is there exactly once, and prints a table.
+ * scripts/bench/archive: publishes N synthetic events to a standalone broker, then, in each of
+ * several rounds, measures how fast Kafka's own consumer perf tool fetches them and how fast a new
+ * {@code linktally archive} group stores them all in S3Proxy (a separate process on the same
+ * machine), from its first fetched record until its committed offsets reach the end; reads each
+ * round's archive back to check that every offset is there exactly once, and prints a table with
+ * the median ratio.
  */
 public final class ArchiveBench {
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
+    /** One round: the perf tool's fetch rate, then a fresh archiver group over the same records. */
+    private record Round(double fetchRate, double seconds, double wall, double archiverCpu, double s3Cpu, Check check) {
+        double ratio(long events) {
+            return events / seconds / fetchRate;
+        }
+    }
+
     public static void main(String[] args) throws Exception {
         Map<String, String> opts = BenchCluster.options(args);
         long events = Long.parseLong(opts.getOrDefault("events", "1000000"));
+        int rounds = Integer.parseInt(opts.getOrDefault("rounds", "3"));
         Path jar = Path.of(opts.getOrDefault("jar", "target/linktally.jar")).toAbsolutePath();
         List<String> archiveArgs = BenchCluster.split(opts.getOrDefault("archive-args", ""));
 
         try (BenchCluster cluster = BenchCluster.start(jar)) {
-            System.err.printf("bench: %d events, work dir %s%n", events, cluster.work());
+            System.err.printf("bench: %d events, %d rounds, work dir %s%n", events, rounds, cluster.work());
             cluster.linktally("produce.log", 1800, "produce", "--bootstrap-servers", cluster.bootstrap(),
                     "--synthetic", Long.toString(events));
-            String perf = BenchCluster.run(cluster.work().resolve("perf.log"), 1800, "java", "-cp", System.getProperty("java.class.path"),
-                    "org.apache.kafka.tools.ConsumerPerformance", "--bootstrap-server", cluster.bootstrap(), "--topic", Topics.LINKS_CREATED,
-                    "--num-records", Long.toString(events), "--group", "bench-perf", "--timeout", "60000");
-            double fetchRate = BenchCluster.perfColumn(perf, "fetch.nMsg.sec");
-
             BenchCluster.S3 s3Server = cluster.s3();
-            Process s3 = s3Server.process();
-            URI endpoint = s3Server.endpoint();
             try (S3Client client = s3Server.client()) {
-
-                int httpPort = BenchCluster.freePort();
-                List<String> command = new ArrayList<>(List.of("java", "-Xmx1g"));
-                // As README and the deployment files run it: a batch job, on the throughput collector.
-                command.addAll(BenchCluster.split(opts.getOrDefault("archive-jvm-args", "-XX:+UseParallelGC")));
-                command.addAll(List.of("-jar", jar.toString(), "archive",
-                        "--bootstrap-servers", cluster.bootstrap(), "--archive", "s3://" + BenchCluster.S3.BUCKET + "/raw", "--s3-endpoint", endpoint.toString(),
-                        "--topics", Topics.LINKS_CREATED, "--http-host", "127.0.0.1", "--http-port", Integer.toString(httpPort)));
-                if (!archiveArgs.contains("--max-object-age")) {
-                    // The last, partial object of each partition closes by age: keep that tail short.
-                    command.addAll(List.of("--max-object-age", "1s"));
+                List<Round> results = new ArrayList<>();
+                for (int round = 1; round <= rounds; round++) {
+                    double fetchRate = fetchRate(cluster, events, round);
+                    Round result = archive(cluster, s3Server, client, jar, opts, archiveArgs, events, round, fetchRate);
+                    System.err.printf("round %d: fetch %,.0f/s, archive %,.0f/s, ratio %.2f%n", round, fetchRate, events / result.seconds(),
+                            result.ratio(events));
+                    results.add(result);
                 }
-                command.addAll(archiveArgs);
-                long start = System.nanoTime();
-                Process archiver = cluster.process("archive", BenchCluster.S3.ENVIRONMENT, command.toArray(String[]::new));
-                long firstFetch = 0;
-                double[] cpuAtFirstFetch = null;
-                long done;
-                while (true) {
-                    long now = System.nanoTime();
-                    if (!archiver.isAlive()) {
-                        throw new IllegalStateException("archive exited with " + archiver.exitValue() + "; see " + cluster.work().resolve("archive.log"));
-                    }
-                    if (firstFetch == 0 && recordsConsumed(httpPort) > 0) {
-                        firstFetch = now;
-                        cpuAtFirstFetch = new double[] {BenchCluster.cpuSeconds(archiver), BenchCluster.cpuSeconds(s3)};
-                    }
-                    if (firstFetch != 0 && cluster.committed("linktally-archiver", Topics.LINKS_CREATED) >= events) {
-                        done = now;
-                        break;
-                    }
-                    if ((now - start) / 1e9 > 1800) {
-                        throw new IllegalStateException("archive did not store everything within 30 minutes");
-                    }
-                    Thread.sleep(50);
-                }
-                double archiverCpu = BenchCluster.cpuSeconds(archiver) - cpuAtFirstFetch[0];
-                double s3Cpu = BenchCluster.cpuSeconds(s3) - cpuAtFirstFetch[1];
-                double seconds = (done - firstFetch) / 1e9;
-                double wall = (done - start) / 1e9;
-                Check check = check(new S3ObjectStore(client, BenchCluster.S3.BUCKET, "raw"));
 
                 System.out.println();
                 System.out.printf("## linktally archive benchmark (%d cores; broker, S3Proxy and the archiver on the same machine)%n%n",
                         Runtime.getRuntime().availableProcessors());
-                System.out.printf("%,d synthetic link-created events, 6 partitions, archive options: %s%n%n", events,
+                System.out.printf("%,d synthetic link-created events, 6 partitions, archive options: %s%n", events,
                         archiveArgs.isEmpty() ? "defaults (gzip level 1, 100,000 records or 64 MiB per object) and --max-object-age 1s"
                                 : String.join(" ", archiveArgs));
-                System.out.println("| measure | events/s | seconds |");
-                System.out.println("| --- | ---: | ---: |");
-                System.out.printf("| fetch (kafka ConsumerPerformance, fetch.nMsg.sec) | %,.0f | %.1f |%n", fetchRate, events / fetchRate);
-                System.out.printf("| archive to S3Proxy (first fetch to all offsets committed) | %,.0f | %.1f |%n", events / seconds, seconds);
-                System.out.printf("| archive incl. JVM start and group join | %,.0f | %.1f |%n", events / wall, wall);
-                System.out.printf("%narchive / fetch = %.2f; archiver %.1f CPU-seconds (%.1f µs/event), S3Proxy %.1f%n",
-                        events / seconds / fetchRate, archiverCpu, archiverCpu * 1e6 / events, s3Cpu);
-                System.out.printf("%d objects, %,d bytes stored (%.1f bytes/event); read back: %,d records, %d missing, %d doubled: %s%n",
-                        check.objects, check.bytes, (double) check.bytes / events, check.records, check.missing(events), check.doubled,
-                        check.records == events && check.doubled == 0 ? "exact" : "MISMATCH");
-                if (check.records != events || check.doubled != 0) {
+                System.out.printf("%d rounds, each the perf tool then a new archiver group into its own prefix; the perf tool's own rate"
+                        + " varies from run to run, so each archive run is set against the perf run just before it%n%n", rounds);
+                System.out.println("| round | fetch/s (ConsumerPerformance) | archive/s (first fetch to all committed) | archive / fetch"
+                        + " | incl. JVM start and group join, s | archiver µs CPU/event | S3Proxy CPU s | read back |");
+                System.out.println("| ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |");
+                boolean exact = true;
+                for (int i = 0; i < results.size(); i++) {
+                    Round r = results.get(i);
+                    Check check = r.check();
+                    boolean roundExact = check.records == events && check.doubled == 0;
+                    exact &= roundExact;
+                    System.out.printf("| %d | %,.0f | %,.0f | %.2f | %.1f | %.2f | %.1f | %s |%n", i + 1, r.fetchRate(), events / r.seconds(),
+                            r.ratio(events), r.wall(), r.archiverCpu() * 1e6 / events, r.s3Cpu(),
+                            roundExact ? String.format("exact: %d objects, %.1f bytes/event", check.objects, (double) check.bytes / events)
+                                    : String.format("MISMATCH: %,d records, %d missing, %d doubled", check.records, check.missing(events), check.doubled));
+                }
+                Round median = results.stream().sorted(Comparator.comparingDouble(r -> r.ratio(events))).toList().get(results.size() / 2);
+                System.out.printf("%nmedian archive / fetch = %.2f%n", median.ratio(events));
+                if (!exact) {
                     System.exit(1);
                 }
-                Summary.print("archive", String.format("archive %,d events to S3Proxy", events), events / seconds, "events/s",
-                        "kafka ConsumerPerformance fetch", fetchRate);
+                Summary.print("archive", String.format("archive %,d events to S3Proxy (median of %d rounds)", events, rounds),
+                        events / median.seconds(), "events/s", "kafka ConsumerPerformance fetch", median.fetchRate());
             }
         }
+    }
+
+    private static double fetchRate(BenchCluster cluster, long events, int round) throws Exception {
+        String perf = BenchCluster.run(cluster.work().resolve("perf-" + round + ".log"), 1800, "java", "-cp", System.getProperty("java.class.path"),
+                "org.apache.kafka.tools.ConsumerPerformance", "--bootstrap-server", cluster.bootstrap(), "--topic", Topics.LINKS_CREATED,
+                "--num-records", Long.toString(events), "--group", "bench-perf-" + round, "--timeout", "60000");
+        return BenchCluster.perfColumn(perf, "fetch.nMsg.sec");
+    }
+
+    private static Round archive(BenchCluster cluster, BenchCluster.S3 s3Server, S3Client client, Path jar, Map<String, String> opts,
+                                 List<String> archiveArgs, long events, int round, double fetchRate) throws Exception {
+        Process s3 = s3Server.process();
+        URI endpoint = s3Server.endpoint();
+        String group = "bench-archiver-" + round;
+        String prefix = "raw/round-" + round;
+        int httpPort = BenchCluster.freePort();
+        List<String> command = new ArrayList<>(List.of("java", "-Xmx1g"));
+        // As README and the deployment files run it: a batch job, on the throughput collector.
+        command.addAll(BenchCluster.split(opts.getOrDefault("archive-jvm-args", "-XX:+UseParallelGC")));
+        command.addAll(List.of("-jar", jar.toString(), "archive",
+                "--bootstrap-servers", cluster.bootstrap(), "--archive", "s3://" + BenchCluster.S3.BUCKET + "/" + prefix,
+                "--s3-endpoint", endpoint.toString(), "--archive-group-id", group,
+                "--topics", Topics.LINKS_CREATED, "--http-host", "127.0.0.1", "--http-port", Integer.toString(httpPort)));
+        if (!archiveArgs.contains("--max-object-age")) {
+            // The last, partial object of each partition closes by age: keep that tail short.
+            command.addAll(List.of("--max-object-age", "1s"));
+        }
+        command.addAll(archiveArgs);
+        long start = System.nanoTime();
+        Process archiver = cluster.process("archive-" + round, BenchCluster.S3.ENVIRONMENT, command.toArray(String[]::new));
+        long firstFetch = 0;
+        double[] cpuAtFirstFetch = null;
+        long done;
+        while (true) {
+            long now = System.nanoTime();
+            if (!archiver.isAlive()) {
+                throw new IllegalStateException("archive exited with " + archiver.exitValue() + "; see "
+                        + cluster.work().resolve("archive-" + round + ".log"));
+            }
+            if (firstFetch == 0 && recordsConsumed(httpPort) > 0) {
+                firstFetch = now;
+                cpuAtFirstFetch = new double[] {BenchCluster.cpuSeconds(archiver), BenchCluster.cpuSeconds(s3)};
+            }
+            if (firstFetch != 0 && cluster.committed(group, Topics.LINKS_CREATED) >= events) {
+                done = now;
+                break;
+            }
+            if ((now - start) / 1e9 > 1800) {
+                throw new IllegalStateException("archive did not store everything within 30 minutes");
+            }
+            Thread.sleep(50);
+        }
+        double archiverCpu = BenchCluster.cpuSeconds(archiver) - cpuAtFirstFetch[0];
+        double s3Cpu = BenchCluster.cpuSeconds(s3) - cpuAtFirstFetch[1];
+        archiver.destroy();
+        archiver.waitFor();
+        Check check = check(new S3ObjectStore(client, BenchCluster.S3.BUCKET, prefix));
+        return new Round(fetchRate, (done - firstFetch) / 1e9, (done - start) / 1e9, archiverCpu, s3Cpu, check);
     }
 
     /** Records the archiver's consumer has fetched, from its /metrics; 0 until it answers. */
