@@ -12,6 +12,7 @@ final class ArchiveMetrics {
     final Counter bytes;
     final Counter objects;
     final Counter failures;
+    final Counter deletedOffsets;
     final Timer uploads;
     final AtomicLong lag = new AtomicLong();
     final AtomicLong buffered = new AtomicLong();
@@ -23,6 +24,9 @@ final class ArchiveMetrics {
                 .register(registry);
         objects = Counter.builder("linktally.archive.objects").description("Archive objects stored").register(registry);
         failures = Counter.builder("linktally.archive.failures").description("Failed object store requests, each retried")
+                .register(registry);
+        deletedOffsets = Counter.builder("linktally.archive.deleted.offsets")
+                .description("Offsets deleted from Kafka (retention) before this archiver read them: records possibly missing from the archive")
                 .register(registry);
         uploads = Timer.builder("linktally.archive.upload").description("Time to store one archive object, retries included")
                 .publishPercentileHistogram().register(registry);

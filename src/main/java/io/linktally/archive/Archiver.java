@@ -27,6 +27,8 @@ import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
+import org.apache.kafka.clients.consumer.NoOffsetForPartitionException;
+import org.apache.kafka.clients.consumer.OffsetOutOfRangeException;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.TopicPartition;
@@ -103,6 +105,13 @@ public final class Archiver implements Runnable {
                     fetched = consumer.poll(POLL);
                 } catch (WakeupException e) {
                     fetched = ConsumerRecords.empty();
+                } catch (NoOffsetForPartitionException e) {
+                    // The group's first read of these partitions: from the oldest record Kafka keeps.
+                    consumer.seekToBeginning(e.partitions());
+                    fetched = ConsumerRecords.empty();
+                } catch (OffsetOutOfRangeException e) {
+                    skipDeleted(e.offsetOutOfRangePartitions());
+                    fetched = ConsumerRecords.empty();
                 }
             }
             // The last poll's records are not encoded: nothing past what is stored is committed,
@@ -160,6 +169,36 @@ public final class Archiver implements Runnable {
         } finally {
             encoding.clear();
         }
+    }
+
+    /**
+     * The next offset to archive is gone from Kafka. Below the log's start, retention (or a
+     * deletion) outran the archiver: those records can never be archived, so they are reported,
+     * counted and passed over, and archiving goes on from the oldest record kept. Past the log's
+     * end, the log is not the one archived so far (truncated by an unclean leader election, or the
+     * topic created again): going on would put other records under offsets already archived.
+     */
+    private void skipDeleted(Map<TopicPartition, Long> positions) {
+        Map<TopicPartition, Long> starts = consumer.beginningOffsets(positions.keySet());
+        Map<TopicPartition, Long> ends = consumer.endOffsets(positions.keySet());
+        positions.forEach((partition, position) -> {
+            long start = starts.get(partition);
+            long end = ends.get(partition);
+            if (position > end) {
+                throw new IllegalStateException(partition + " ends at offset " + end + ", before offset " + position
+                        + " that this archiver's group reached: the log was truncated or the topic created again, and the archive holds"
+                        + " records Kafka no longer has. Archive this topic under another --archive prefix");
+            }
+            if (position >= start) {
+                // In range again by the time it was asked (a leader change): fetch it once more.
+                consumer.seek(partition, position);
+                return;
+            }
+            LOG.error("{}: offsets {}..{} were deleted from Kafka before this archiver read them; those an earlier archiver had not"
+                    + " already stored are missing from the archive. Archiving on from offset {}", partition, position, start - 1, start);
+            metrics.deletedOffsets.increment(start - position);
+            consumer.seek(partition, start);
+        });
     }
 
     /** Asks {@link #run()} to store what it holds, commit, leave the group and return. */

@@ -46,8 +46,10 @@ public final class KafkaClients {
     }
 
     /**
-     * Raw bytes, committed records only (aborted transactions are not events), from the earliest
-     * offset for a new group, and offsets committed by hand once what was read is safely stored.
+     * Raw bytes, committed records only (aborted transactions are not events), and offsets
+     * committed by hand once what was read is safely stored. No automatic offset reset: where a
+     * group starts, and what it does when its next record was deleted before being read, is the
+     * archiver's to decide and to report.
      */
     public static Consumer<byte[], byte[]> archiveConsumer(String bootstrapServers, String groupId, String clientId, Duration sessionTimeout) {
         Properties props = new Properties();
@@ -55,7 +57,7 @@ public final class KafkaClients {
         props.put(ConsumerConfig.GROUP_ID_CONFIG, groupId);
         props.put(ConsumerConfig.CLIENT_ID_CONFIG, clientId);
         props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
-        props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "none");
         props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         // Polls that span several partitions let their records be encoded in parallel.
         props.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 20_000);

@@ -22,6 +22,7 @@ import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.MockConsumer;
+import org.apache.kafka.clients.consumer.OffsetOutOfRangeException;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.common.record.TimestampType;
@@ -29,9 +30,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The archiver's rule that records fetched before a seek are dropped, pinned with Kafka's
- * {@link MockConsumer} so that the store's answer lands exactly between a poll and the encoding
- * of that poll's records, which a real broker cannot be made to do on demand.
+ * The archiver's seeks, pinned with Kafka's {@link MockConsumer}: the rule that records fetched
+ * before a seek are dropped, with the store's answer landing exactly between a poll and the
+ * encoding of that poll's records, which a real broker cannot be made to do on demand; and what
+ * it does when its next offset is no longer in the log.
  */
 class ArchiverSeekTest {
     private static final String TOPIC = "links.clicked";
@@ -65,11 +67,7 @@ class ArchiverSeekTest {
         });
         consumer.schedulePollTask(() -> addRecords(consumer, 10, 14));
 
-        ArchiverSettings settings = new ArchiverSettings(List.of(TOPIC), "archive-test", 5, 1 << 20, Duration.ofHours(1), 8 << 20, 1, 1,
-                Duration.ofSeconds(10), OptionalInt.empty());
-        Archiver archiver = new Archiver(consumer, store, settings, new SimpleMeterRegistry(), Clock.systemUTC());
-        Thread running = new Thread(archiver, "archiver");
-        running.start();
+        Archiver archiver = start(consumer, store, new SimpleMeterRegistry());
         try {
             await(() -> storedKeys(files).size() == 2, "the object of offsets 10..14");
         } finally {
@@ -79,11 +77,76 @@ class ArchiverSeekTest {
 
         assertThat(archiver.failure()).isEmpty();
         assertThat(storedKeys(files)).containsExactly(stored.key(), object(10, 14).key());
-        List<Long> offsets = new ArrayList<>();
-        for (String key : storedKeys(files)) {
-            ArchiveReader.forEach(files, key, record -> offsets.add(record.offset()));
+        assertThat(storedOffsets(files)).containsExactly(0L, 1L, 2L, 3L, 4L, 5L, 6L, 7L, 8L, 9L, 10L, 11L, 12L, 13L, 14L);
+    }
+
+    @Test
+    void recordsDeletedBeforeTheyWereReadAreCountedAndArchivingGoesOnFromTheOldestKept() throws Exception {
+        FileObjectStore files = new FileObjectStore(root);
+        MockConsumer<byte[], byte[]> consumer = new MockConsumer<>("earliest");
+        consumer.updateBeginningOffsets(Map.of(PARTITION, 0L));
+        consumer.schedulePollTask(() -> {
+            consumer.rebalance(List.of(PARTITION));
+            addRecords(consumer, 0, 4);
+        });
+        // Retention deletes offsets 5..11 before the archiver fetches them.
+        consumer.schedulePollTask(() -> {
+            consumer.updateBeginningOffsets(Map.of(PARTITION, 12L));
+            consumer.updateEndOffsets(Map.of(PARTITION, 17L));
+            consumer.setPollException(new OffsetOutOfRangeException("out of range", Map.of(PARTITION, 5L)));
+        });
+        consumer.schedulePollTask(() -> addRecords(consumer, 12, 16));
+
+        SimpleMeterRegistry metrics = new SimpleMeterRegistry();
+        Archiver archiver = start(consumer, files, metrics);
+        try {
+            await(() -> storedKeys(files).size() == 2, "the objects of offsets 0..4 and 12..16");
+        } finally {
+            archiver.stop();
+            assertThat(archiver.awaitStopped(DEADLINE)).isTrue();
         }
-        assertThat(offsets).containsExactly(0L, 1L, 2L, 3L, 4L, 5L, 6L, 7L, 8L, 9L, 10L, 11L, 12L, 13L, 14L);
+
+        assertThat(archiver.failure()).isEmpty();
+        assertThat(storedOffsets(files)).containsExactly(0L, 1L, 2L, 3L, 4L, 12L, 13L, 14L, 15L, 16L);
+        assertThat(metrics.get("linktally.archive.deleted.offsets").counter().count()).isEqualTo(7.0);
+    }
+
+    @Test
+    void aLogThatEndsBeforeTheGroupsPositionStopsTheArchiver() throws Exception {
+        FileObjectStore files = new FileObjectStore(root);
+        MockConsumer<byte[], byte[]> consumer = new MockConsumer<>("earliest");
+        consumer.updateBeginningOffsets(Map.of(PARTITION, 0L));
+        consumer.schedulePollTask(() -> {
+            consumer.rebalance(List.of(PARTITION));
+            addRecords(consumer, 0, 4);
+        });
+        // An unclean leader election truncated the log to 3 records.
+        consumer.schedulePollTask(() -> {
+            consumer.updateEndOffsets(Map.of(PARTITION, 3L));
+            consumer.setPollException(new OffsetOutOfRangeException("out of range", Map.of(PARTITION, 5L)));
+        });
+
+        Archiver archiver = start(consumer, files, new SimpleMeterRegistry());
+        assertThat(archiver.awaitStopped(DEADLINE)).as("the archiver stops by itself").isTrue();
+        assertThat(archiver.failure()).get().extracting(Throwable::getMessage).asString()
+                .startsWith("links.clicked-0 ends at offset 3, before offset 5 that this archiver's group reached")
+                .endsWith("Archive this topic under another --archive prefix");
+    }
+
+    private static Archiver start(MockConsumer<byte[], byte[]> consumer, ObjectStore store, SimpleMeterRegistry metrics) {
+        ArchiverSettings settings = new ArchiverSettings(List.of(TOPIC), "archive-test", 5, 1 << 20, Duration.ofHours(1), 8 << 20, 1, 1,
+                Duration.ofSeconds(10), OptionalInt.empty());
+        Archiver archiver = new Archiver(consumer, store, settings, metrics, Clock.systemUTC());
+        new Thread(archiver, "archiver").start();
+        return archiver;
+    }
+
+    private static List<Long> storedOffsets(ObjectStore store) throws IOException {
+        List<Long> offsets = new ArrayList<>();
+        for (String key : storedKeys(store)) {
+            ArchiveReader.forEach(store, key, record -> offsets.add(record.offset()));
+        }
+        return offsets;
     }
 
     private static ConsumerRecord<byte[], byte[]> record(long offset) {

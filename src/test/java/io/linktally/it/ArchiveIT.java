@@ -14,9 +14,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.RecordsToDelete;
 import org.apache.kafka.common.TopicPartition;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -134,6 +137,48 @@ class ArchiveIT {
         List<String> after = new ArrayList<>();
         store.list(topic + "/", object -> after.add(object.key()));
         assertThat(after).as("nothing written over or beside the old objects").isEqualTo(before);
+    }
+
+    @Test
+    void reportsAndPassesOverRecordsDeletedFromKafkaBeforeTheyWereArchived() throws Exception {
+        String topic = "archive-deleted";
+        ArchiveData.createTopic(broker.bootstrapServers(), topic, 3);
+        ArchiveData.produce(broker.bootstrapServers(), topic, 0, 300, 100, 0);
+        ObjectStore store = new FileObjectStore(work.resolve("deleted-archive"));
+        Archiver first = archiver(store, topic, "deleted", 1_000, Duration.ofMillis(200), new SimpleMeterRegistry());
+        Map<TopicPartition, TreeMap<Long, ArchivedRecord>> archivedFirst = ArchiveData.inKafka(broker.bootstrapServers(), topic);
+        awaitArchived(store, topic, archivedFirst);
+        stop(first);
+
+        // While no archiver runs, records arrive and the oldest of them are deleted, as retention would.
+        ArchiveData.produce(broker.bootstrapServers(), topic, 300, 300, 100, 0);
+        Map<TopicPartition, TreeMap<Long, ArchivedRecord>> kept = ArchiveData.inKafka(broker.bootstrapServers(), topic);
+        Map<TopicPartition, RecordsToDelete> cut = new HashMap<>();
+        long deleted = 0;
+        for (Map.Entry<TopicPartition, TreeMap<Long, ArchivedRecord>> partition : kept.entrySet()) {
+            if (partition.getValue().isEmpty()) {
+                continue;
+            }
+            long firstNew = archivedFirst.get(partition.getKey()).isEmpty() ? 0 : archivedFirst.get(partition.getKey()).lastKey() + 1;
+            long before = Math.min(firstNew + 40, partition.getValue().lastKey() + 1);
+            cut.put(partition.getKey(), RecordsToDelete.beforeOffset(before));
+            deleted += before - firstNew;
+            partition.getValue().headMap(before).keySet().removeIf(offset -> offset >= firstNew);
+        }
+        assertThat(deleted).as("records deleted from partitions 0 and 1 at least").isGreaterThanOrEqualTo(80);
+        try (Admin admin = KafkaClients.admin(broker.bootstrapServers())) {
+            admin.deleteRecords(cut).all().get();
+        }
+
+        double deletedOffsets = deleted;
+        SimpleMeterRegistry metrics = new SimpleMeterRegistry();
+        Archiver second = archiver(store, topic, "deleted", 1_000, Duration.ofMillis(200), metrics);
+        awaitArchived(store, topic, kept);
+        await("deleted offsets counted").atMost(Duration.ofSeconds(30))
+                .until(() -> metrics.get("linktally.archive.deleted.offsets").counter().count() == deletedOffsets);
+        stop(second);
+        assertThat(second.failure()).isEmpty();
+        ArchiveData.assertExactlyOnce(store, topic, kept);
     }
 
     @Test
