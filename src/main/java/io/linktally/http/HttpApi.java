@@ -13,11 +13,9 @@ import io.javalin.Javalin;
 import io.javalin.http.Context;
 import io.javalin.http.HttpResponseException;
 import io.javalin.json.JavalinJackson;
-import io.micrometer.core.instrument.Timer;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Clock;
 import org.eclipse.jetty.server.handler.GracefulHandler;
-import java.time.Duration;
 import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -55,6 +53,7 @@ public final class HttpApi {
         TopHandlers topHandlers = new TopHandlers(lookups.top());
         EventHandlers eventHandlers = new EventHandlers(publisher, settings, clock);
         HealthHandlers health = new HealthHandlers(readiness);
+        RequestTimers timers = new RequestTimers(metrics);
         String cacheControl = "public, max-age=" + settings.cacheMaxAge().toSeconds();
 
         return Javalin.create(config -> {
@@ -72,12 +71,7 @@ public final class HttpApi {
                 server.setStopTimeout(settings.drainTimeout().toMillis());
             });
 
-            config.requestLogger.http((ctx, millis) -> Timer.builder("linktally.http.requests")
-                    .description("HTTP requests by route template, method and status")
-                    .tags("method", ctx.method().name(), "route", route(ctx), "status", Integer.toString(ctx.statusCode()))
-                    .publishPercentileHistogram()
-                    .register(metrics)
-                    .record(Duration.ofNanos((long) (millis * 1_000_000))));
+            config.requestLogger.http(timers::record);
             config.routes.before(ctx -> {
                 ctx.header("Access-Control-Allow-Origin", "*");
                 ctx.header("Cache-Control", "no-store");
@@ -145,14 +139,6 @@ public final class HttpApi {
     }
 
     /** The route template, not the path, so that metrics do not grow with the URLs asked for. */
-    private static String route(Context ctx) {
-        try {
-            return ctx.endpoint().path;
-        } catch (RuntimeException e) {
-            return "unmatched";
-        }
-    }
-
     private static void preflight(Context ctx) {
         ctx.header("Access-Control-Allow-Methods", "GET, POST, OPTIONS");
         ctx.header("Access-Control-Allow-Headers", "Content-Type, Authorization");

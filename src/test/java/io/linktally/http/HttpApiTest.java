@@ -297,13 +297,17 @@ class HttpApiTest {
     void metricsArePrometheusTextWithLatencyByRouteTemplate() throws Exception {
         get("/v1/counts?url=" + q("https://buffer.com"));
         get("/v1/counts?url=" + q("https://a.example/"));
+        get("/v1/counts");
+        get("/no/such/route");
 
         HttpResponse<String> response = get("/metrics");
 
         assertThat(response.statusCode()).isEqualTo(200);
         assertThat(header(response, "Content-Type")).startsWith("text/plain; version=0.0.4");
         assertThat(response.body()).contains(
-                "linktally_http_requests_seconds_count{method=\"GET\",route=\"/v1/counts\",status=\"200\"} 2");
+                "linktally_http_requests_seconds_count{method=\"GET\",route=\"/v1/counts\",status=\"200\"} 2",
+                "linktally_http_requests_seconds_count{method=\"GET\",route=\"/v1/counts\",status=\"400\"} 1",
+                "linktally_http_requests_seconds_count{method=\"GET\",route=\"*\",status=\"404\"} 1");
         assertThat(response.body()).contains("linktally_http_requests_seconds_bucket{");
         assertThat(response.body()).doesNotContain("a.example");
     }
