@@ -4,6 +4,7 @@ import io.linktally.archive.ArchiveReader;
 import io.linktally.archive.ArchivedRecord;
 import io.linktally.archive.ObjectStore;
 import java.io.IOException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -36,6 +37,8 @@ import org.slf4j.LoggerFactory;
 public final class Replayer {
     private static final Logger LOG = LoggerFactory.getLogger(Replayer.class);
     private static final int MAX_POSITION_BYTES = 4096;
+    /** Reads of an object that keep failing, 1+2+4+8 back-off units apart, before the replay stops (resumable where it stopped). */
+    private static final int READ_ATTEMPTS = 5;
 
     private final ObjectStore store;
     private final Producer<byte[], byte[]> producer;
@@ -44,6 +47,7 @@ public final class Replayer {
     private final TopicPartition anchor;
     private final Map<String, Boolean> keepPartitions;
     private final Consumer<ReplayPosition> onCommit;
+    private final Duration readBackoff;
 
     private final AtomicLong records = new AtomicLong();
     private final AtomicLong filtered = new AtomicLong();
@@ -67,6 +71,13 @@ public final class Replayer {
      */
     public Replayer(ObjectStore store, Producer<byte[], byte[]> producer, ReplaySettings settings, String group,
                     Map<String, Boolean> keepPartitions, ReplayPosition start, Consumer<ReplayPosition> onCommit) {
+        this(store, producer, settings, group, keepPartitions, start, onCommit, Duration.ofSeconds(1));
+    }
+
+    /** As above, waiting {@code readBackoff}, then twice as long each time, before reading an object again. */
+    Replayer(ObjectStore store, Producer<byte[], byte[]> producer, ReplaySettings settings, String group,
+             Map<String, Boolean> keepPartitions, ReplayPosition start, Consumer<ReplayPosition> onCommit, Duration readBackoff) {
+        this.readBackoff = readBackoff;
         this.store = store;
         this.producer = producer;
         this.settings = settings;
@@ -119,46 +130,84 @@ public final class Replayer {
                 (System.nanoTime() - started) / 1e9, position);
     }
 
+    /**
+     * Publishes an object's records after offset {@code done}. A read that fails part-way (the
+     * store unreachable, a connection reset) is tried again, with back-off, from the record after
+     * the last one published; so is one that looks corrupt, once and at once, because a connection
+     * cut short can read as a truncated gzip stream. Only an object that reads corrupt twice is.
+     */
     private void replay(ReplayPlan.PlannedObject object, long done) throws IOException {
-        boolean keep = keepPartitions.getOrDefault(object.source().topic(), false);
-        String target = settings.target(object.source().topic());
-        AtomicReference<Exception> failed = new AtomicReference<>();
-        try {
-            ArchiveReader.forEach(store, object.key(), record -> {
-                if (record.offset() <= done) {
-                    return;
+        boolean readCorruptBefore = false;
+        for (int attempt = 1; ; attempt++) {
+            long published = Math.max(done, Math.max(position.lastOffset(object.source()), advanced.getOrDefault(object.source(), -1L)));
+            try {
+                publish(object, published);
+                break;
+            } catch (ArchiveReader.CorruptObjectException e) {
+                if (!readCorruptBefore) {
+                    readCorruptBefore = true;
+                    LOG.warn("{}; reading it once more in case the connection, not the object, was cut", e.getMessage());
+                    continue;
                 }
-                if (settings.inRange(record.timestamp())) {
-                    pace();
-                    openTransaction();
-                    producer.send(toProducerRecord(record, target, keep), (metadata, e) -> {
-                        if (e != null) {
-                            failed.compareAndSet(null, e);
-                        }
-                    });
-                    records.incrementAndGet();
-                    inTransaction++;
-                } else {
-                    filtered.incrementAndGet();
+                if (!settings.skipCorrupt()) {
+                    throw e;
                 }
-                advanced.merge(object.source(), record.offset(), Math::max);
-                if (inTransaction >= settings.transactionRecords()
-                        || transactionOpen && System.nanoTime() - transactionStarted >= settings.transactionTime().toNanos()) {
-                    commit();
+                LOG.warn("Skipping the rest of {}", e.getMessage());
+                corrupt.add(e.getMessage());
+                break;
+            } catch (IOException e) {
+                if (attempt >= READ_ATTEMPTS) {
+                    throw e;
                 }
-            });
-        } catch (ArchiveReader.CorruptObjectException e) {
-            if (!settings.skipCorrupt()) {
-                throw e;
+                Duration wait = readBackoff.multipliedBy(1L << (attempt - 1));
+                LOG.warn("Reading {} failed ({}); reading it again in {} ms, from after offset {}", object.key(), e.getMessage(),
+                        wait.toMillis(), published);
+                sleep(wait);
             }
-            LOG.warn("Skipping the rest of {}", e.getMessage());
-            corrupt.add(e.getMessage());
-        }
-        if (failed.get() != null) {
-            throw new IllegalStateException("publishing failed: " + failed.get().getMessage(), failed.get());
         }
         objectsRead.incrementAndGet();
         bytesRead.addAndGet(object.size());
+    }
+
+    private void publish(ReplayPlan.PlannedObject object, long done) throws IOException {
+        boolean keep = keepPartitions.getOrDefault(object.source().topic(), false);
+        String target = settings.target(object.source().topic());
+        AtomicReference<Exception> failed = new AtomicReference<>();
+        ArchiveReader.forEach(store, object.key(), record -> {
+            if (record.offset() <= done) {
+                return;
+            }
+            if (settings.inRange(record.timestamp())) {
+                pace();
+                openTransaction();
+                producer.send(toProducerRecord(record, target, keep), (metadata, e) -> {
+                    if (e != null) {
+                        failed.compareAndSet(null, e);
+                    }
+                });
+                records.incrementAndGet();
+                inTransaction++;
+            } else {
+                filtered.incrementAndGet();
+            }
+            advanced.merge(object.source(), record.offset(), Math::max);
+            if (inTransaction >= settings.transactionRecords()
+                    || transactionOpen && System.nanoTime() - transactionStarted >= settings.transactionTime().toNanos()) {
+                commit();
+            }
+        });
+        if (failed.get() != null) {
+            throw new IllegalStateException("publishing failed: " + failed.get().getMessage(), failed.get());
+        }
+    }
+
+    private static void sleep(Duration wait) {
+        try {
+            Thread.sleep(wait.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted", e);
+        }
     }
 
     /**
