@@ -21,10 +21,13 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.clients.producer.Producer;
+import org.apache.kafka.common.errors.GroupIdNotFoundException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -66,20 +69,44 @@ public final class ReplayRun implements AutoCloseable {
         ReplayCheckpoint checkpoint = checkpoint().orElseGet(() -> ReplayCheckpoint.fresh(from, settings));
         try (Admin admin = KafkaClients.admin(bootstrapServers)) {
             Map<String, Boolean> keep = partitioning(admin, plan);
-            try (Producer<byte[], byte[]> producer = KafkaClients.transactionalProducer(bootstrapServers, checkpoint.kafkaId())) {
-                // Fences any earlier run under this id and settles its open transaction, so the
-                // position read next is exactly what reached the target.
-                producer.initTransactions();
-                ReplayPosition start = Replayer.committedPosition(admin, checkpoint.kafkaId(), Replayer.anchorOf(settings));
-                if (start.replayed() > 0) {
-                    LOG.info("Resuming replay {} after {} records: {}", checkpoint.replayId(), start.replayed(), start.lastOffsets());
+            try {
+                try (Producer<byte[], byte[]> producer = KafkaClients.transactionalProducer(bootstrapServers, checkpoint.kafkaId())) {
+                    // Fences any earlier run under this id and settles its open transaction, so the
+                    // position read next is exactly what reached the target.
+                    producer.initTransactions();
+                    ReplayPosition start = Replayer.committedPosition(admin, checkpoint.kafkaId(), Replayer.anchorOf(settings));
+                    if (start.replayed() > 0) {
+                        LOG.info("Resuming replay {} after {} records: {}", checkpoint.replayId(), start.replayed(), start.lastOffsets());
+                    }
+                    save(checkpoint.at(start));
+                    Replayer replayer = new Replayer(store, producer, settings, checkpoint.kafkaId(), keep, start,
+                            position -> save(checkpoint.at(position)));
+                    progress.accept(replayer);
+                    return replayer.run(plan);
                 }
-                save(checkpoint.at(start));
-                Replayer replayer = new Replayer(store, producer, settings, checkpoint.kafkaId(), keep, start,
-                        position -> save(checkpoint.at(position)));
-                progress.accept(replayer);
-                return replayer.run(plan);
+            } finally {
+                if (checkpointFile.isEmpty()) {
+                    forgetPosition(admin, checkpoint.kafkaId());
+                }
             }
+        }
+    }
+
+    /**
+     * A replay without a checkpoint file can never be resumed, so the consumer group that held its
+     * position is deleted rather than left for the broker to expire a week later.
+     */
+    private static void forgetPosition(Admin admin, String group) {
+        try {
+            admin.deleteConsumerGroups(List.of(group)).all().get(30, TimeUnit.SECONDS);
+        } catch (ExecutionException e) {
+            if (!(e.getCause() instanceof GroupIdNotFoundException)) {
+                LOG.warn("Could not delete the replay's consumer group {}: {}", group, e.getCause().toString());
+            }
+        } catch (TimeoutException e) {
+            LOG.warn("Could not delete the replay's consumer group {} within 30 s", group);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 

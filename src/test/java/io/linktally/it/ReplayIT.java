@@ -7,6 +7,7 @@ import io.linktally.archive.ArchivedRecord;
 import io.linktally.archive.Archiver;
 import io.linktally.archive.FileObjectStore;
 import io.linktally.archive.ObjectStore;
+import io.linktally.kafka.KafkaClients;
 import io.linktally.replay.ReplayCheckpoint;
 import io.linktally.replay.ReplayPosition;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -18,6 +19,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.stream.Stream;
 import org.apache.kafka.common.TopicPartition;
@@ -67,11 +69,13 @@ class ReplayIT {
     @Test
     void backfillsANewTopicWithRecordsByteIdenticalToTheOriginals() throws Exception {
         ArchiveData.createTopic(broker.bootstrapServers(), "replay-backfill", 3);
+        Set<String> groupsBefore = replayGroups();
         Run run = replay("replay-backfill", "--from", "s3://" + S3Server.BUCKET + "/replay", "--s3-endpoint", s3.endpoint().toString(),
                 "--topics", SOURCE, "--to-topic", SOURCE + "=replay-backfill");
 
         assertThat(run.exit()).as(run.output()).isZero();
         assertThat(run.output()).contains("replayed 3000 records from ");
+        assertThat(replayGroups()).as("the position group of a replay that cannot be resumed is deleted").isEqualTo(groupsBefore);
         // Same partitions, same order; offsets differ only by the transaction markers between them.
         Map<TopicPartition, TreeMap<Long, ArchivedRecord>> target = ArchiveData.inKafka(broker.bootstrapServers(), "replay-backfill");
         for (Map.Entry<TopicPartition, TreeMap<Long, ArchivedRecord>> partition : sent.entrySet()) {
@@ -194,6 +198,13 @@ class ReplayIT {
             return ReplayCheckpoint.load(checkpoint).map(c -> ReplayPosition.fromJson(c.position()).replayed()).orElse(0L);
         } catch (IOException e) {
             return 0;
+        }
+    }
+
+    private static Set<String> replayGroups() throws Exception {
+        try (org.apache.kafka.clients.admin.Admin admin = KafkaClients.admin(broker.bootstrapServers())) {
+            return admin.listGroups().all().get().stream().map(group -> group.groupId())
+                    .filter(id -> id.startsWith("linktally-replay-")).collect(java.util.stream.Collectors.toSet());
         }
     }
 
