@@ -174,7 +174,13 @@ public final class ServeApplication implements AutoCloseable {
             return;
         }
         LOG.info("Stopping: HTTP first, then the archiver and Kafka Streams (leaving their groups), then the rest");
-        http.stop();
+        try {
+            http.stop();
+        } catch (RuntimeException e) {
+            // Jetty stops either way; only the wait for requests in flight ran out. The archiver and
+            // Kafka Streams must still be closed in order below.
+            LOG.warn("HTTP stopped without waiting for every request in flight: {}", e.toString());
+        }
         archive.ifPresent(ArchiveRunner::close);
         streams.close(CloseOptions.groupMembershipOperation(CloseOptions.GroupMembershipOperation.LEAVE_GROUP)
                 .withTimeout(CLOSE_TIMEOUT));

@@ -53,7 +53,7 @@ public final class HttpAllocationBench {
                 return counts(canonicalUrls);
             }
         };
-        HttpSettings settings = new HttpSettings(Duration.ofSeconds(10), 1 << 20, 100, 1000, Duration.ofSeconds(5), Duration.ofSeconds(1),
+        HttpSettings settings = new HttpSettings(Duration.ofSeconds(10), 1 << 20, 100, 1000, Duration.ofSeconds(5), Duration.ofSeconds(30),
                 Optional.empty());
         Readiness ready = () -> new Readiness.Status(true, "RUNNING");
         // Only count routes are asked; the bucket routes read their settings when built.
