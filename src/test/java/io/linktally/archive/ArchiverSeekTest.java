@@ -19,7 +19,6 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.BooleanSupplier;
-import java.util.function.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.MockConsumer;
 import org.apache.kafka.clients.consumer.OffsetOutOfRangeException;
@@ -51,12 +50,7 @@ class ArchiverSeekTest {
         files.putIfAbsent(stored.key(), stored.body(), stored.metadata());
         HeldProbeStore store = new HeldProbeStore(files, stored.key());
 
-        MockConsumer<byte[], byte[]> consumer = new MockConsumer<>("earliest");
-        consumer.updateBeginningOffsets(Map.of(PARTITION, 0L));
-        consumer.schedulePollTask(() -> {
-            consumer.rebalance(List.of(PARTITION));
-            addRecords(consumer, 0, 4);
-        });
+        MockConsumer<byte[], byte[]> consumer = assignedWithOffsets0To4();
         // While these records are fetched, the probe for offset 0 is answered: objects up to 9
         // are stored, so the next step seeks to 10 before this poll's records are encoded.
         consumer.schedulePollTask(() -> {
@@ -83,12 +77,7 @@ class ArchiverSeekTest {
     @Test
     void recordsDeletedBeforeTheyWereReadAreCountedAndArchivingGoesOnFromTheOldestKept() throws Exception {
         FileObjectStore files = new FileObjectStore(root);
-        MockConsumer<byte[], byte[]> consumer = new MockConsumer<>("earliest");
-        consumer.updateBeginningOffsets(Map.of(PARTITION, 0L));
-        consumer.schedulePollTask(() -> {
-            consumer.rebalance(List.of(PARTITION));
-            addRecords(consumer, 0, 4);
-        });
+        MockConsumer<byte[], byte[]> consumer = assignedWithOffsets0To4();
         // Retention deletes offsets 5..11 before the archiver fetches them.
         consumer.schedulePollTask(() -> {
             consumer.updateBeginningOffsets(Map.of(PARTITION, 12L));
@@ -114,12 +103,7 @@ class ArchiverSeekTest {
     @Test
     void aLogThatEndsBeforeTheGroupsPositionStopsTheArchiver() throws Exception {
         FileObjectStore files = new FileObjectStore(root);
-        MockConsumer<byte[], byte[]> consumer = new MockConsumer<>("earliest");
-        consumer.updateBeginningOffsets(Map.of(PARTITION, 0L));
-        consumer.schedulePollTask(() -> {
-            consumer.rebalance(List.of(PARTITION));
-            addRecords(consumer, 0, 4);
-        });
+        MockConsumer<byte[], byte[]> consumer = assignedWithOffsets0To4();
         // An unclean leader election truncated the log to 3 records.
         consumer.schedulePollTask(() -> {
             consumer.updateEndOffsets(Map.of(PARTITION, 3L));
@@ -131,6 +115,17 @@ class ArchiverSeekTest {
         assertThat(archiver.failure()).get().extracting(Throwable::getMessage).asString()
                 .startsWith("links.clicked-0 ends at offset 3, before offset 5 that this archiver's group reached")
                 .endsWith("Archive this topic under another --archive prefix");
+    }
+
+    /** A consumer whose first poll assigns the partition and returns offsets 0..4. */
+    private static MockConsumer<byte[], byte[]> assignedWithOffsets0To4() {
+        MockConsumer<byte[], byte[]> consumer = new MockConsumer<>("earliest");
+        consumer.updateBeginningOffsets(Map.of(PARTITION, 0L));
+        consumer.schedulePollTask(() -> {
+            consumer.rebalance(List.of(PARTITION));
+            addRecords(consumer, 0, 4);
+        });
+        return consumer;
     }
 
     private static Archiver start(MockConsumer<byte[], byte[]> consumer, ObjectStore store, SimpleMeterRegistry metrics) {
@@ -197,15 +192,14 @@ class ArchiverSeekTest {
     }
 
     /** A store whose first look for one key waits until the test lets it answer, and tells when the answer is read. */
-    private static final class HeldProbeStore implements ObjectStore {
-        private final ObjectStore store;
+    private static final class HeldProbeStore extends ForwardingObjectStore {
         private final String heldKey;
         final AtomicBoolean probeAsked = new AtomicBoolean();
         final CountDownLatch answerProbe = new CountDownLatch(1);
         final AtomicBoolean probeRead = new AtomicBoolean();
 
         HeldProbeStore(ObjectStore store, String heldKey) {
-            this.store = store;
+            super(store);
             this.heldKey = heldKey;
         }
 
@@ -237,26 +231,6 @@ class ArchiverSeekTest {
                     probeRead.set(true);
                 }
             };
-        }
-
-        @Override
-        public boolean putIfAbsent(String key, byte[] body, Map<String, String> metadata) throws IOException {
-            return store.putIfAbsent(key, body, metadata);
-        }
-
-        @Override
-        public void list(String prefix, Consumer<StoredObject> each) throws IOException {
-            store.list(prefix, each);
-        }
-
-        @Override
-        public String describe() {
-            return "held probes over " + store.describe();
-        }
-
-        @Override
-        public void close() {
-            store.close();
         }
     }
 }

@@ -10,6 +10,7 @@ import com.fasterxml.jackson.core.JsonGenerator;
 import io.linktally.archive.ArchiveLines;
 import io.linktally.archive.ArchiveReader;
 import io.linktally.archive.FileObjectStore;
+import io.linktally.archive.ForwardingObjectStore;
 import io.linktally.archive.ObjectKeys;
 import io.linktally.archive.ObjectStore;
 import java.io.ByteArrayOutputStream;
@@ -24,7 +25,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
-import java.util.function.Consumer;
 import java.util.zip.GZIPOutputStream;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.MockProducer;
@@ -150,17 +150,16 @@ class ReplayerReadRetryTest {
     }
 
     /** A store whose first reads of one object end part-way, as a cut connection does. */
-    private static final class CuttingStore implements ObjectStore {
+    private static final class CuttingStore extends ForwardingObjectStore {
         enum Cut { EARLY_END, CONNECTION_RESET }
 
-        private final ObjectStore store;
         private final Map<String, Integer> opens = new HashMap<>();
         private String cutKey;
         private int cutReads;
         private Cut cut;
 
         CuttingStore(ObjectStore store) {
-            this.store = store;
+            super(store);
         }
 
         void cut(String key, int reads, Cut how) {
@@ -206,31 +205,6 @@ class ReplayerReadRetryTest {
                     return n;
                 }
             };
-        }
-
-        @Override
-        public Optional<Map<String, String>> metadata(String key) throws IOException {
-            return store.metadata(key);
-        }
-
-        @Override
-        public boolean putIfAbsent(String key, byte[] body, Map<String, String> metadata) throws IOException {
-            return store.putIfAbsent(key, body, metadata);
-        }
-
-        @Override
-        public void list(String prefix, Consumer<StoredObject> each) throws IOException {
-            store.list(prefix, each);
-        }
-
-        @Override
-        public String describe() {
-            return "cut reads over " + store.describe();
-        }
-
-        @Override
-        public void close() {
-            store.close();
         }
     }
 }
