@@ -138,7 +138,6 @@ public final class HttpApi {
         };
     }
 
-    /** The route template, not the path, so that metrics do not grow with the URLs asked for. */
     private static void preflight(Context ctx) {
         ctx.header("Access-Control-Allow-Methods", "GET, POST, OPTIONS");
         ctx.header("Access-Control-Allow-Headers", "Content-Type, Authorization");
