@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.linktally.events.Topics;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Properties;
@@ -12,13 +13,20 @@ import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.TopologyTestDriver;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class ActiveCountStoresTest {
+    // Not the driver's default /tmp/kafka-streams: another build on the machine running the same test
+    // would share its store files.
+    @TempDir
+    Path stateDir;
+
     @Test
     void theRunningTasksStoreIsThereWhileItRunsAndGoneWhenItCloses() {
         ActiveCountStores running = new ActiveCountStores();
         Properties props = new Properties();
         props.put(StreamsConfig.APPLICATION_ID_CONFIG, "active-stores-test");
+        props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
         props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
         try (RocksDbMemory memory = new RocksDbMemory(16L << 20, 4L << 20)) {
             props.putAll(LinkTopology.requiredConfig(memory));

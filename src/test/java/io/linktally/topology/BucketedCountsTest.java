@@ -7,6 +7,7 @@ import io.linktally.events.Countries;
 import io.linktally.events.Topics;
 import io.linktally.events.UserAgents;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
@@ -25,9 +26,15 @@ import org.apache.kafka.streams.test.TestRecord;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** Hourly and daily buckets by the events' own time, their edges, late and early events, and breakdowns. */
 class BucketedCountsTest {
+    // Not the driver's default /tmp/kafka-streams: another build on the machine running the same test
+    // would share its store files.
+    @TempDir
+    Path stateDir;
+
     private static final Duration GRACE = Duration.ofHours(1);
     private static final BucketSettings SETTINGS = new BucketSettings(Duration.ofDays(2), Duration.ofDays(10), GRACE);
     private static final String URL = "https://buffer.com/pricing";
@@ -50,6 +57,7 @@ class BucketedCountsTest {
         memory = new RocksDbMemory(16L << 20, 4L << 20);
         Properties props = new Properties();
         props.put(StreamsConfig.APPLICATION_ID_CONFIG, "buckets-test");
+        props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
         props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
         props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.AT_LEAST_ONCE);
         props.putAll(LinkTopology.requiredConfig(memory));

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.linktally.events.DeadLetterHeaders;
 import io.linktally.events.Topics;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Arrays;
@@ -24,8 +25,14 @@ import org.apache.kafka.streams.test.TestRecord;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class LinkTopologyTest {
+    // Not the driver's default /tmp/kafka-streams: another build on the machine running the same test
+    // would share its store files.
+    @TempDir
+    Path stateDir;
+
     private static final Duration RETENTION = Duration.ofDays(7);
     private static final Instant T0 = Instant.parse("2026-11-23T10:00:00Z");
 
@@ -41,6 +48,7 @@ class LinkTopologyTest {
         memory = new RocksDbMemory(16L << 20, 4L << 20);
         Properties props = new Properties();
         props.put(StreamsConfig.APPLICATION_ID_CONFIG, "topology-test");
+        props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
         props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
         // The driver's mock producer loses records sent while deserializing under exactly-once
         // (before its transaction begins); the real-broker ITs cover dead-lettering under exactly-once.

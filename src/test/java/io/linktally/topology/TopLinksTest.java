@@ -7,6 +7,7 @@ import io.linktally.events.Countries;
 import io.linktally.events.Topics;
 import io.linktally.events.UserAgents;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -25,9 +26,15 @@ import org.apache.kafka.streams.test.TestRecord;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** Top links per window: ranking, windows sliding by the wall clock, late events, bots, and cleanup. */
 class TopLinksTest {
+    // Not the driver's default /tmp/kafka-streams: another build on the machine running the same test
+    // would share its store files.
+    @TempDir
+    Path stateDir;
+
     private static final Instant T0 = Instant.parse("2026-11-23T10:20:00Z");
     private static final String CHROME = "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36";
     private static final String CRAWLER = "Mozilla/5.0 (compatible; Googlebot/2.1; +http://www.google.com/bot.html)";
@@ -45,6 +52,7 @@ class TopLinksTest {
         memory = new RocksDbMemory(16L << 20, 4L << 20);
         Properties props = new Properties();
         props.put(StreamsConfig.APPLICATION_ID_CONFIG, "top-test");
+        props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
         props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
         props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.AT_LEAST_ONCE);
         props.putAll(LinkTopology.requiredConfig(memory));
