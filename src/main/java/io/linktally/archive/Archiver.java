@@ -114,8 +114,11 @@ public final class Archiver implements Runnable {
                     fetched = ConsumerRecords.empty();
                 }
             }
-            // The last poll's records are not encoded: nothing past what is stored is committed,
-            // so whoever archives the partitions next reads them again.
+            // The last poll's records are stored too, so that a run stopped once it has read what
+            // it was meant to leaves nothing fetched for the next archiver to read again.
+            finishEncoding();
+            step();
+            startEncoding(fetched);
             finishEncoding();
             drain();
         } catch (RuntimeException e) {
@@ -318,7 +321,7 @@ public final class Archiver implements Runnable {
     /** On stop: close every open object, store everything held and commit, up to the drain timeout. */
     private void drain() {
         long deadline = clock.millis() + settings.drainTimeout().toMillis();
-        while (clock.millis() < deadline && chains.values().stream().anyMatch(PartitionChain::holdsObjects)) {
+        while (clock.millis() < deadline && chains.values().stream().anyMatch(PartitionChain::holdsRecords)) {
             // Every pass: an answer to a probe can still open an object while draining.
             chains.values().forEach(PartitionChain::closeOpen);
             step();
@@ -330,7 +333,7 @@ public final class Archiver implements Runnable {
             }
         }
         step();
-        long unsaved = chains.values().stream().filter(PartitionChain::holdsObjects).count();
+        long unsaved = chains.values().stream().filter(PartitionChain::holdsRecords).count();
         if (unsaved > 0) {
             LOG.warn("Stopping with objects of {} partitions not stored after {}; their records are read again on the next start",
                     unsaved, settings.drainTimeout());
@@ -492,8 +495,9 @@ public final class Archiver implements Runnable {
             return probing || (storing != null && !closed.isEmpty());
         }
 
-        boolean holdsObjects() {
-            return storing != null || !closed.isEmpty() || open != null;
+        /** Records read and not yet stored: held while the chain's end is looked for, open, closed or being stored. */
+        boolean holdsRecords() {
+            return storing != null || !closed.isEmpty() || open != null || !held.isEmpty();
         }
 
         long heldBytes() {

@@ -15,12 +15,14 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.BooleanSupplier;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.MockConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.consumer.OffsetOutOfRangeException;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.header.internals.RecordHeaders;
@@ -31,8 +33,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The archiver's seeks, pinned with Kafka's {@link MockConsumer}: the rule that records fetched
  * before a seek are dropped, with the store's answer landing exactly between a poll and the
- * encoding of that poll's records, which a real broker cannot be made to do on demand; and what
- * it does when its next offset is no longer in the log.
+ * encoding of that poll's records, which a real broker cannot be made to do on demand; what it
+ * does when its next offset is no longer in the log; and what a stop stores of what was read.
  */
 class ArchiverSeekTest {
     private static final String TOPIC = "links.clicked";
@@ -117,9 +119,59 @@ class ArchiverSeekTest {
                 .endsWith("Archive this topic under another --archive prefix");
     }
 
+    @Test
+    void aStopBeforeTheStoreHasSaidWhereTheArchiveEndsStillStoresWhatWasRead() throws Exception {
+        FileObjectStore files = new FileObjectStore(root);
+        CommitsKept consumer = assignedWithOffsets0To4(new CommitsKept());
+        Archiver[] archiver = new Archiver[1];
+        // Offsets 0..4 are being encoded, waiting for the probe for offset 0, when the stop comes.
+        consumer.schedulePollTask(() -> archiver[0].stop());
+
+        archiver[0] = start(consumer, files, new SimpleMeterRegistry());
+        assertThat(archiver[0].awaitStopped(DEADLINE)).isTrue();
+
+        assertThat(archiver[0].failure()).isEmpty();
+        assertThat(storedOffsets(files)).containsExactly(0L, 1L, 2L, 3L, 4L);
+        assertThat(consumer.committed).containsExactly(Map.entry(PARTITION, 5L));
+    }
+
+    @Test
+    void recordsOfThePollItWasStoppedDuringAreStoredAndCommitted() throws Exception {
+        FileObjectStore files = new FileObjectStore(root);
+        // Without wakeups, the poll the stop lands in returns its records, as a real consumer's
+        // does when the signal comes between one poll and the next.
+        CommitsKept consumer = assignedWithOffsets0To4(new CommitsKept() {
+            @Override
+            public synchronized void wakeup() {
+            }
+        });
+        Archiver[] archiver = new Archiver[1];
+        Runnable[] stopOnceTheFirstObjectIsStored = new Runnable[1];
+        stopOnceTheFirstObjectIsStored[0] = () -> {
+            if (storedKeys(files).isEmpty()) {
+                consumer.schedulePollTask(stopOnceTheFirstObjectIsStored[0]);
+                return;
+            }
+            addRecords(consumer, 5, 7);
+            archiver[0].stop();
+        };
+        consumer.schedulePollTask(stopOnceTheFirstObjectIsStored[0]);
+
+        archiver[0] = start(consumer, files, new SimpleMeterRegistry());
+        assertThat(archiver[0].awaitStopped(DEADLINE)).isTrue();
+
+        assertThat(archiver[0].failure()).isEmpty();
+        assertThat(storedKeys(files)).containsExactly(object(0, 4).key(), object(5, 7).key());
+        assertThat(storedOffsets(files)).containsExactly(0L, 1L, 2L, 3L, 4L, 5L, 6L, 7L);
+        assertThat(consumer.committed).containsExactly(Map.entry(PARTITION, 8L));
+    }
+
     /** A consumer whose first poll assigns the partition and returns offsets 0..4. */
     private static MockConsumer<byte[], byte[]> assignedWithOffsets0To4() {
-        MockConsumer<byte[], byte[]> consumer = new MockConsumer<>("earliest");
+        return assignedWithOffsets0To4(new MockConsumer<>("earliest"));
+    }
+
+    private static <C extends MockConsumer<byte[], byte[]>> C assignedWithOffsets0To4(C consumer) {
         consumer.updateBeginningOffsets(Map.of(PARTITION, 0L));
         consumer.schedulePollTask(() -> {
             consumer.rebalance(List.of(PARTITION));
@@ -188,6 +240,21 @@ class ArchiverSeekTest {
                 throw new AssertionError("timed out waiting for " + what);
             }
             Thread.onSpinWait();
+        }
+    }
+
+    /** Kafka's MockConsumer, keeping the offsets committed: it cannot be asked for them once the archiver has closed it. */
+    private static class CommitsKept extends MockConsumer<byte[], byte[]> {
+        final Map<TopicPartition, Long> committed = new ConcurrentHashMap<>();
+
+        CommitsKept() {
+            super("earliest");
+        }
+
+        @Override
+        public synchronized void commitSync(Map<TopicPartition, OffsetAndMetadata> offsets) {
+            super.commitSync(offsets);
+            offsets.forEach((partition, offset) -> committed.put(partition, offset.offset()));
         }
     }
 
