@@ -4,6 +4,7 @@ import io.linktally.archive.ArchiveReader;
 import io.linktally.archive.ObjectStore;
 import io.linktally.archive.S3ObjectStore;
 import io.linktally.events.Topics;
+import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -16,15 +17,17 @@ import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import software.amazon.awssdk.services.s3.S3Client;
 
 /**
  * scripts/bench/archive: publishes N synthetic events to a standalone broker, then, in each of
  * several rounds, measures how fast Kafka's own consumer perf tool fetches them and how fast a new
  * {@code linktally archive} group stores them all in S3Proxy (a separate process on the same
- * machine), from its first fetched record until its committed offsets reach the end; reads each
- * round's archive back to check that every offset is there exactly once, and prints a table with
- * the median ratio.
+ * machine), from its first fetched record until its committed offsets reach the end. As a batch
+ * run would be, the archiver is stopped once it has read everything, so that its drain stores the
+ * last objects at once rather than when they reach their age. Each round's archive is read back
+ * to check that every offset is there exactly once; the table ends with the median ratio.
  */
 public final class ArchiveBench {
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
@@ -62,11 +65,12 @@ public final class ArchiveBench {
                 System.out.printf("## linktally archive benchmark (%d cores; broker, S3Proxy and the archiver on the same machine)%n%n",
                         Runtime.getRuntime().availableProcessors());
                 System.out.printf("%,d synthetic link-created events, 6 partitions, archive options: %s%n", events,
-                        archiveArgs.isEmpty() ? "defaults (gzip level 1, 100,000 records or 64 MiB per object) and --max-object-age 1s"
+                        archiveArgs.isEmpty() ? "defaults (gzip level 1, objects of 100,000 records, 64 MiB or 60 s)"
                                 : String.join(" ", archiveArgs));
                 System.out.printf("%d rounds, each the perf tool then a new archiver group into its own prefix; the perf tool's own rate"
-                        + " varies from run to run, so each archive run is set against the perf run just before it%n%n", rounds);
-                System.out.println("| round | fetch/s (ConsumerPerformance) | archive/s (first fetch to all committed) | archive / fetch"
+                        + " varies from run to run, so each archive run is set against the perf run just before it. The archiver is"
+                        + " stopped (SIGTERM) once it has read every event, and its drain stores the open objects%n%n", rounds);
+                System.out.println("| round | fetch/s (ConsumerPerformance) | archive/s (first fetch to all stored and committed) | archive / fetch"
                         + " | incl. JVM start and group join, s | archiver µs CPU/event | S3Proxy CPU s | read back |");
                 System.out.println("| ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |");
                 boolean exact = true;
@@ -112,39 +116,60 @@ public final class ArchiveBench {
                 "--bootstrap-servers", cluster.bootstrap(), "--archive", "s3://" + BenchCluster.S3.BUCKET + "/" + prefix,
                 "--s3-endpoint", endpoint.toString(), "--archive-group-id", group,
                 "--topics", Topics.LINKS_CREATED, "--http-host", "127.0.0.1", "--http-port", Integer.toString(httpPort)));
-        if (!archiveArgs.contains("--max-object-age")) {
-            // The last, partial object of each partition closes by age: keep that tail short.
-            command.addAll(List.of("--max-object-age", "1s"));
-        }
         command.addAll(archiveArgs);
         long start = System.nanoTime();
         Process archiver = cluster.process("archive-" + round, BenchCluster.S3.ENVIRONMENT, command.toArray(String[]::new));
         long firstFetch = 0;
         double[] cpuAtFirstFetch = null;
+        double[] cpuLast = null;
+        boolean stopped = false;
         long done;
         while (true) {
             long now = System.nanoTime();
-            if (!archiver.isAlive()) {
+            if (!archiver.isAlive() && !stopped) {
                 throw new IllegalStateException("archive exited with " + archiver.exitValue() + "; see "
                         + cluster.work().resolve("archive-" + round + ".log"));
             }
-            if (firstFetch == 0 && recordsConsumed(httpPort) > 0) {
-                firstFetch = now;
-                cpuAtFirstFetch = new double[] {BenchCluster.cpuSeconds(archiver), BenchCluster.cpuSeconds(s3)};
+            if (archiver.isAlive()) {
+                try {
+                    cpuLast = new double[] {BenchCluster.cpuSeconds(archiver), BenchCluster.cpuSeconds(s3)};
+                } catch (IOException e) {
+                    // It exited between the two checks: the previous reading stands.
+                }
             }
-            if (firstFetch != 0 && cluster.committed(group, Topics.LINKS_CREATED) >= events) {
+            if (!stopped) {
+                double consumed = recordsConsumed(httpPort);
+                if (firstFetch == 0 && consumed > 0) {
+                    firstFetch = now;
+                    cpuAtFirstFetch = cpuLast;
+                }
+                // As a batch run ends: once it has read every event, the archiver is stopped, and
+                // its drain stores the open objects at once instead of when they reach their age.
+                if (consumed >= events) {
+                    archiver.destroy();
+                    stopped = true;
+                }
+            }
+            boolean alive = archiver.isAlive();
+            if (stopped && cluster.committed(group, Topics.LINKS_CREATED) >= events) {
                 done = now;
                 break;
+            }
+            if (stopped && !alive) {
+                throw new IllegalStateException("archive stopped with " + archiver.exitValue() + " and its group committed "
+                        + cluster.committed(group, Topics.LINKS_CREATED) + " of " + events + " events; see "
+                        + cluster.work().resolve("archive-" + round + ".log"));
             }
             if ((now - start) / 1e9 > 1800) {
                 throw new IllegalStateException("archive did not store everything within 30 minutes");
             }
             Thread.sleep(50);
         }
-        double archiverCpu = BenchCluster.cpuSeconds(archiver) - cpuAtFirstFetch[0];
-        double s3Cpu = BenchCluster.cpuSeconds(s3) - cpuAtFirstFetch[1];
-        archiver.destroy();
-        archiver.waitFor();
+        double archiverCpu = cpuLast[0] - cpuAtFirstFetch[0];
+        double s3Cpu = cpuLast[1] - cpuAtFirstFetch[1];
+        if (!archiver.waitFor(60, TimeUnit.SECONDS) || archiver.exitValue() != 0) {
+            throw new IllegalStateException("archive did not exit 0 after SIGTERM; see " + cluster.work().resolve("archive-" + round + ".log"));
+        }
         Check check = check(new S3ObjectStore(client, BenchCluster.S3.BUCKET, prefix));
         return new Round(fetchRate, (done - firstFetch) / 1e9, (done - start) / 1e9, archiverCpu, s3Cpu, check);
     }
