@@ -97,10 +97,15 @@ public final class Archiver implements Runnable {
             LOG.info("Archiving {} to {} as consumer group {}", settings.topics(), store.describe(), settings.groupId());
             consumer.subscribe(settings.topics(), new Rebalances());
             ConsumerRecords<byte[], byte[]> fetched = ConsumerRecords.empty();
-            while (!stopping.get()) {
+            while (true) {
                 finishEncoding();
                 step();
                 startEncoding(fetched);
+                // Only once the last poll's records are with the encoders: a stop stores them too,
+                // and the next archiver has nothing fetched here to read again.
+                if (stopping.get()) {
+                    break;
+                }
                 try {
                     fetched = consumer.poll(POLL);
                 } catch (WakeupException e) {
@@ -114,11 +119,6 @@ public final class Archiver implements Runnable {
                     fetched = ConsumerRecords.empty();
                 }
             }
-            // The last poll's records are stored too, so that a run stopped once it has read what
-            // it was meant to leaves nothing fetched for the next archiver to read again.
-            finishEncoding();
-            step();
-            startEncoding(fetched);
             finishEncoding();
             drain();
         } catch (RuntimeException e) {

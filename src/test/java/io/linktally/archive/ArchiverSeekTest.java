@@ -122,12 +122,16 @@ class ArchiverSeekTest {
     @Test
     void aStopBeforeTheStoreHasSaidWhereTheArchiveEndsStillStoresWhatWasRead() throws Exception {
         FileObjectStore files = new FileObjectStore(root);
+        HeldProbeStore store = new HeldProbeStore(files, object(0, 4).key());
         CommitsKept consumer = assignedWithOffsets0To4(new CommitsKept());
         Archiver[] archiver = new Archiver[1];
-        // Offsets 0..4 are being encoded, waiting for the probe for offset 0, when the stop comes.
         consumer.schedulePollTask(() -> archiver[0].stop());
 
-        archiver[0] = start(consumer, files, new SimpleMeterRegistry());
+        archiver[0] = start(consumer, store, new SimpleMeterRegistry());
+        // Offsets 0..4 wait for the probe for offset 0 until the archiver is draining (sleeping
+        // between passes) or has stopped without them.
+        await(() -> store.probeAsked.get() && archiverThreadSleepingOrGone(), "the archiver to drain or stop");
+        store.answerProbe.countDown();
         assertThat(archiver[0].awaitStopped(DEADLINE)).isTrue();
 
         assertThat(archiver[0].failure()).isEmpty();
@@ -224,6 +228,12 @@ class ArchiverSeekTest {
             throw new IllegalStateException(e);
         }
         return keys;
+    }
+
+    private static boolean archiverThreadSleepingOrGone() {
+        return Thread.getAllStackTraces().keySet().stream()
+                .filter(thread -> thread.getName().equals("archiver"))
+                .allMatch(thread -> thread.getState() == Thread.State.TIMED_WAITING);
     }
 
     /** Every upload thread parked in its pool: a probe that has read its object has handed its answer back. */

@@ -126,11 +126,8 @@ public final class ArchiveBench {
         long done;
         while (true) {
             long now = System.nanoTime();
-            if (!archiver.isAlive() && !stopped) {
-                throw new IllegalStateException("archive exited with " + archiver.exitValue() + "; see "
-                        + cluster.work().resolve("archive-" + round + ".log"));
-            }
-            if (archiver.isAlive()) {
+            boolean alive = archiver.isAlive();
+            if (alive) {
                 try {
                     cpuLast = new double[] {BenchCluster.cpuSeconds(archiver), BenchCluster.cpuSeconds(s3)};
                 } catch (IOException e) {
@@ -150,13 +147,12 @@ public final class ArchiveBench {
                     stopped = true;
                 }
             }
-            boolean alive = archiver.isAlive();
             if (stopped && cluster.committed(group, Topics.LINKS_CREATED) >= events) {
                 done = now;
                 break;
             }
-            if (stopped && !alive) {
-                throw new IllegalStateException("archive stopped with " + archiver.exitValue() + " and its group committed "
+            if (!alive) {
+                throw new IllegalStateException("archive exited with " + archiver.exitValue() + " and its group committed "
                         + cluster.committed(group, Topics.LINKS_CREATED) + " of " + events + " events; see "
                         + cluster.work().resolve("archive-" + round + ".log"));
             }
