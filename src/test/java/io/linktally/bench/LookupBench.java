@@ -14,11 +14,16 @@ import java.util.stream.IntStream;
 /**
  * scripts/bench/lookup: wrk against one serve instance, then the same instance with two more
  * beside it (so two thirds of its keys live elsewhere): /healthz as the ceiling, GET /v1/counts
- * for a hot and for cold URLs, a paced run near 7,000 lookups/s, and POST /v1/counts with 100 and
- * 1000 URLs. Prints throughput, p50/p99/p99.9 and the ratio to the ceiling.
+ * for a hot and for cold URLs, /healthz and lookups paced near 7,000 requests/s (the first shows
+ * the HTTP stack's own tail at that rate), and POST /v1/counts with 100 and 1000 URLs. Prints throughput, p50/p99/p99.9 and the ratio to the ceiling.
  */
 public final class LookupBench {
     private static final String APP = "bench-lookup";
+    /**
+     * wrk's Lua delay() runs on its event loop's millisecond timer, so a connection pausing 2 ms
+     * between requests does about 350 of them a second, not 500: 20 make the goal's ~7,000/s.
+     */
+    private static final int PACED_CONNECTIONS = 20;
 
     record Scenario(String name, String path, String mode, String urlFile, int connections, int delayMs, int batch) {
     }
@@ -47,7 +52,8 @@ public final class LookupBench {
                     new Scenario("GET /healthz (ceiling)", "/healthz", "plain", "-", 32, 0, 0),
                     new Scenario("GET /v1/counts, hot URL", "/", "get", hot.toString(), 32, 0, 0),
                     new Scenario("GET /v1/counts, cold URLs", "/", "get", cold.toString(), 32, 0, 0),
-                    new Scenario("GET /v1/counts, paced ~7,000/s", "/", "get", cold.toString(), 16, 2, 0),
+                    new Scenario("GET /healthz, paced ~7,000/s", "/healthz", "plain", "-", PACED_CONNECTIONS, 2, 0),
+                    new Scenario("GET /v1/counts, paced ~7,000/s", "/", "get", cold.toString(), PACED_CONNECTIONS, 2, 0),
                     new Scenario("POST /v1/counts, 100 URLs", "/", "post", cold.toString(), 8, 0, 100),
                     new Scenario("POST /v1/counts, 1000 URLs", "/", "post", cold.toString(), 4, 0, 1000));
 
@@ -88,7 +94,8 @@ public final class LookupBench {
                 Summary.print("lookup", scenario.name() + ", 3 instances", three.get(scenario.name()).rps(), "req/s", ceilingName, ceilingThree);
             }
             // The latency goals: p99 under 1 ms at 7,000 lookups/s, a 1000-URL batch under 20 ms.
-            for (Scenario scenario : List.of(scenarios.get(3), scenarios.get(5))) {
+            // The paced /healthz row is the HTTP stack's own tail at that rate, on the same machine.
+            for (Scenario scenario : List.of(scenarios.get(3), scenarios.get(4), scenarios.get(6))) {
                 Summary.print("lookup", scenario.name() + ", 1 instance, p50", one.get(scenario.name()).p50(), "ms");
                 Summary.print("lookup", scenario.name() + ", 1 instance, p99", one.get(scenario.name()).p99(), "ms");
                 Summary.print("lookup", scenario.name() + ", 3 instances, p99", three.get(scenario.name()).p99(), "ms");
