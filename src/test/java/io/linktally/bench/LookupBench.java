@@ -15,7 +15,8 @@ import java.util.stream.IntStream;
  * scripts/bench/lookup: wrk against one serve instance, then the same instance with two more
  * beside it (so two thirds of its keys live elsewhere): /healthz as the ceiling, GET /v1/counts
  * for a hot and for cold URLs, /healthz and lookups paced near 7,000 requests/s (the first shows
- * the HTTP stack's own tail at that rate), and POST /v1/counts with 100 and 1000 URLs. Prints throughput, p50/p99/p99.9 and the ratio to the ceiling.
+ * the HTTP stack's own tail at that rate), and POST /v1/counts with 100 and 1000 URLs. Prints
+ * throughput, p50/p99/p99.9 and the ratio to the ceiling.
  */
 public final class LookupBench {
     private static final String APP = "bench-lookup";
