@@ -49,14 +49,17 @@ public final class LookupBench {
             Path cold = cluster.work().resolve("cold.txt");
             Random random = new Random(3);
             Files.write(cold, IntStream.range(0, 10_000).mapToObj(i -> SyntheticLinks.canonicalUrl(1 + random.nextInt(urls))).toList());
+            Scenario pacedHealth = new Scenario("GET /healthz, paced ~7,000/s", "/healthz", "plain", "-", PACED_CONNECTIONS, 2, 0);
+            Scenario pacedLookups = new Scenario("GET /v1/counts, paced ~7,000/s", "/", "get", cold.toString(), PACED_CONNECTIONS, 2, 0);
+            Scenario batchOf1000 = new Scenario("POST /v1/counts, 1000 URLs", "/", "post", cold.toString(), 4, 0, 1000);
             List<Scenario> scenarios = List.of(
                     new Scenario("GET /healthz (ceiling)", "/healthz", "plain", "-", 32, 0, 0),
                     new Scenario("GET /v1/counts, hot URL", "/", "get", hot.toString(), 32, 0, 0),
                     new Scenario("GET /v1/counts, cold URLs", "/", "get", cold.toString(), 32, 0, 0),
-                    new Scenario("GET /healthz, paced ~7,000/s", "/healthz", "plain", "-", PACED_CONNECTIONS, 2, 0),
-                    new Scenario("GET /v1/counts, paced ~7,000/s", "/", "get", cold.toString(), PACED_CONNECTIONS, 2, 0),
+                    pacedHealth,
+                    pacedLookups,
                     new Scenario("POST /v1/counts, 100 URLs", "/", "post", cold.toString(), 8, 0, 100),
-                    new Scenario("POST /v1/counts, 1000 URLs", "/", "post", cold.toString(), 4, 0, 1000));
+                    batchOf1000);
 
             int port = BenchCluster.freePort();
             cluster.serve("serve-a", serveJvm, instanceArgs(port));
@@ -96,7 +99,7 @@ public final class LookupBench {
             }
             // The latency goals: p99 under 1 ms at 7,000 lookups/s, a 1000-URL batch under 20 ms.
             // The paced /healthz row is the HTTP stack's own tail at that rate, on the same machine.
-            for (Scenario scenario : List.of(scenarios.get(3), scenarios.get(4), scenarios.get(6))) {
+            for (Scenario scenario : List.of(pacedHealth, pacedLookups, batchOf1000)) {
                 Summary.print("lookup", scenario.name() + ", 1 instance, p50", one.get(scenario.name()).p50(), "ms");
                 Summary.print("lookup", scenario.name() + ", 1 instance, p99", one.get(scenario.name()).p99(), "ms");
                 Summary.print("lookup", scenario.name() + ", 3 instances, p99", three.get(scenario.name()).p99(), "ms");
