@@ -8,6 +8,7 @@ import io.linktally.events.SyntheticClicks;
 import io.linktally.events.SyntheticLinks;
 import io.linktally.events.Topics;
 import io.linktally.kafka.KafkaClients;
+import io.linktally.kafka.TopicAdmin;
 import java.io.BufferedInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -16,6 +17,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
@@ -23,6 +25,7 @@ import java.util.concurrent.atomic.AtomicReference;
 import me.tongfei.progressbar.ConsoleProgressBarConsumer;
 import me.tongfei.progressbar.ProgressBar;
 import me.tongfei.progressbar.ProgressBarBuilder;
+import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import picocli.CommandLine.ArgGroup;
@@ -79,16 +82,18 @@ final class ProduceCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
+        String bootstrapServers = kafka.bootstrapServersOrLocal();
+        requireTopic(bootstrapServers);
         Published published;
-        try (Producer<byte[], byte[]> producer = KafkaClients.eventProducer(kafka.bootstrapServersOrLocal(), "linktally-produce")) {
+        try (Producer<byte[], byte[]> producer = KafkaClients.eventProducer(bootstrapServers, "linktally-produce")) {
             published = source.synthetic != null
                     ? produceSynthetic(producer, source.synthetic)
                     : produceLines(producer, source.file == null ? "-" : source.file);
             producer.flush();
         }
         if (failures.get() > 0) {
-            throw new IllegalStateException(failures.get() + " of " + published.events() + " events were not acknowledged: "
-                    + firstFailure.get().getMessage());
+            throw new IllegalStateException("stopped at the first failure: " + failures.get() + " of " + published.events()
+                    + " events sent were not acknowledged: " + firstFailure.get().getMessage());
         }
         boolean clicks = topic.equals(Topics.LINKS_CLICKED);
         String detail = source.synthetic != null
@@ -109,7 +114,7 @@ final class ProduceCommand implements Callable<Integer> {
         }
         long repeats = 0;
         try (ProgressBar progress = progress(count)) {
-            for (long i = 0; i < count; i++) {
+            for (long i = 0; i < count && failures.get() == 0; i++) {
                 SyntheticLinks.Event event = events.get();
                 repeats += event.duplicate() ? 1 : 0;
                 send(producer, event.key(), event.value());
@@ -130,6 +135,9 @@ final class ProduceCommand implements Callable<Integer> {
             int b;
             do {
                 b = in.read();
+                if (failures.get() > 0) {
+                    break;
+                }
                 if (b != -1 && b != '\n') {
                     line.write(b);
                     continue;
@@ -153,6 +161,19 @@ final class ProduceCommand implements Callable<Integer> {
             } while (b != -1);
         }
         return new Published(published, invalid);
+    }
+
+    /**
+     * A producer sending to a topic that does not exist waits for it a minute per record (the
+     * broker does not create topics), so it is checked once, up front.
+     */
+    private void requireTopic(String bootstrapServers) {
+        try (Admin admin = KafkaClients.admin(bootstrapServers)) {
+            if (!new TopicAdmin(admin).existing(List.of(topic)).contains(topic)) {
+                throw new IllegalArgumentException("the topic " + topic + " does not exist on " + bootstrapServers
+                        + ": create it first (linktally topics creates the contract's topics; serve creates them when it starts)");
+            }
+        }
     }
 
     private void send(Producer<byte[], byte[]> producer, byte[] key, byte[] value) {

@@ -99,6 +99,21 @@ class CommandsIT {
     }
 
     @Test
+    void produceToATopicThatDoesNotExistSaysSoInOneLine() throws Exception {
+        try (TestBroker broker = TestBroker.startEmpty()) {
+            Run run = linktally("produce", "--bootstrap-servers", broker.bootstrapServers(), "--synthetic", "10");
+
+            assertThat(run.exit()).isEqualTo(1);
+            assertThat(run.err().strip()).isEqualTo("linktally produce: the topic links.created does not exist on "
+                    + broker.bootstrapServers() + ": create it first (linktally topics creates the contract's topics;"
+                    + " serve creates them when it starts)");
+            try (Admin admin = KafkaClients.admin(broker.bootstrapServers())) {
+                assertThat(admin.listTopics().names().get(30, TimeUnit.SECONDS)).doesNotContain(Topics.LINKS_CREATED);
+            }
+        }
+    }
+
+    @Test
     void serveWithoutBootstrapServersRunsTheEmbeddedDefault() throws Exception {
         Path data = Files.createTempDirectory(Path.of("target"), "it-embedded-");
         try (ServeProcess serve = ServeProcess.embedded("embedded", data).start().awaitReady()) {
