@@ -108,7 +108,7 @@ final class ProduceCommand implements Callable<Integer> {
     private Published produceSynthetic(Producer<byte[], byte[]> producer, long count) {
         Supplier<SyntheticLinks.Event> events;
         if (topic.equals(Topics.LINKS_CLICKED)) {
-            events = new SyntheticClicks(seed, distinctUrls, zipfExponent, duplicates, System.currentTimeMillis())::next;
+            events = SyntheticClicks.endingAt(seed, distinctUrls, zipfExponent, duplicates, count, System.currentTimeMillis())::next;
         } else {
             events = new SyntheticLinks(seed, distinctUrls, zipfExponent, duplicates, System.currentTimeMillis() / 1000)::next;
         }

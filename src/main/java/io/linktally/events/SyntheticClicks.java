@@ -33,6 +33,8 @@ public final class SyntheticClicks {
     };
     private static final String CODE_ALPHABET = "abcdefghijkmnopqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789";
     private static final int RECENT = 4096;
+    /** Clicks are this far apart in clicked_at. */
+    public static final long SPACING_MS = 7;
 
     private final UniformRandomProvider random;
     private final DiscreteSampler popularity;
@@ -44,6 +46,11 @@ public final class SyntheticClicks {
     private int burstRank;
     private int burstLeft;
 
+    /**
+     * Clicks whose clicked_at starts at epochMillis and steps by {@link #SPACING_MS}.
+     *
+     * @see #endingAt
+     */
     public SyntheticClicks(long seed, int distinctUrls, double zipfExponent, double duplicateRatio, long epochMillis) {
         if (distinctUrls < 1) {
             throw new IllegalArgumentException("distinct URLs must be at least 1");
@@ -56,6 +63,16 @@ public final class SyntheticClicks {
         this.duplicateRatio = duplicateRatio;
         this.epochMillis = epochMillis;
         this.idPrefix = "c" + Long.toHexString(seed) + "-";
+    }
+
+    /**
+     * For count clicks whose last clicked_at is nowMillis: the series then lies in the past, where
+     * the time series and top windows take it in. Starting at now, the clicks past about 500,000
+     * would be stamped more than an hour ahead of their arrival, which no window takes.
+     */
+    public static SyntheticClicks endingAt(long seed, int distinctUrls, double zipfExponent, double duplicateRatio, long count,
+                                           long nowMillis) {
+        return new SyntheticClicks(seed, distinctUrls, zipfExponent, duplicateRatio, nowMillis - Math.max(0, count - 1) * SPACING_MS);
     }
 
     /** The next click: its key (the click_id, or null) and its JSON value. */
@@ -71,7 +88,7 @@ public final class SyntheticClicks {
         String clickId = random.nextInt(50) == 0 ? null : idPrefix + n;
         String referrer = REFERRERS[random.nextInt(REFERRERS.length)];
         StringBuilder json = new StringBuilder(320).append("{\"url\":\"").append(SyntheticLinks.spelling(random, rank)).append('"');
-        json.append(",\"clicked_at\":\"").append(Instant.ofEpochMilli(epochMillis + n * 7)).append('"');
+        json.append(",\"clicked_at\":\"").append(Instant.ofEpochMilli(epochMillis + n * SPACING_MS)).append('"');
         if (clickId != null) {
             json.append(",\"click_id\":\"").append(clickId).append('"');
         }

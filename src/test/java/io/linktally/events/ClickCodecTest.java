@@ -81,4 +81,19 @@ class ClickCodecTest {
         assertThat(withoutId).isBetween(40, 200);
         assertThat(repeats).isBetween(150, 350);
     }
+
+    @Test
+    void syntheticClicksEndingNowStepFromThePastToNow() {
+        Instant now = Instant.parse("2026-11-23T10:00:00Z");
+        SyntheticClicks clicks = SyntheticClicks.endingAt(3, 1000, 1.1, 0.0, 1_000_000, now.toEpochMilli());
+        assertThat(codec.decode(clicks.next().value()).clickedAt()).isEqualTo(now.minusMillis(999_999 * 7));
+        assertThat(codec.decode(clicks.next().value()).clickedAt()).isEqualTo(now.minusMillis(999_998 * 7));
+
+        SyntheticClicks few = SyntheticClicks.endingAt(3, 1000, 1.1, 0.0, 2000, now.toEpochMilli());
+        Instant last = null;
+        for (int i = 0; i < 2000; i++) {
+            last = codec.decode(few.next().value()).clickedAt();
+        }
+        assertThat(last).isEqualTo(now);
+    }
 }
