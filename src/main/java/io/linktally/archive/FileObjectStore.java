@@ -72,7 +72,7 @@ public final class FileObjectStore implements ObjectStore {
     }
 
     @Override
-    public void list(String prefix, Consumer<StoredObject> each) throws IOException {
+    public void list(String prefix, String startAfter, Consumer<StoredObject> each) throws IOException {
         // Walk only the deepest directory the prefix names, not the whole archive.
         Path start = prefix.contains("/") ? resolve(prefix.substring(0, prefix.lastIndexOf('/'))) : root;
         if (!Files.isDirectory(start)) {
@@ -83,7 +83,8 @@ public final class FileObjectStore implements ObjectStore {
             @Override
             public FileVisitResult visitFile(Path file, BasicFileAttributes attributes) {
                 String key = keyOf(file);
-                if (attributes.isRegularFile() && !file.getFileName().toString().startsWith(TEMPORARY_PREFIX) && key.startsWith(prefix)) {
+                if (attributes.isRegularFile() && !file.getFileName().toString().startsWith(TEMPORARY_PREFIX) && key.startsWith(prefix)
+                        && key.compareTo(startAfter) > 0) {
                     found.add(new StoredObject(key, attributes.size()));
                 }
                 return FileVisitResult.CONTINUE;

@@ -25,7 +25,12 @@ public interface ObjectStore extends AutoCloseable {
     InputStream open(String key) throws IOException;
 
     /** Every object whose key starts with {@code prefix}, in key order, a page at a time. */
-    void list(String prefix, Consumer<StoredObject> each) throws IOException;
+    default void list(String prefix, Consumer<StoredObject> each) throws IOException {
+        list(prefix, "", each);
+    }
+
+    /** As {@link #list(String, Consumer)}, only the keys after {@code startAfter} (none skipped when empty). */
+    void list(String prefix, String startAfter, Consumer<StoredObject> each) throws IOException;
 
     /** Where this store points, for log lines. */
     String describe();

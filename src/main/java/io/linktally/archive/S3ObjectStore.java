@@ -133,10 +133,13 @@ public final class S3ObjectStore implements ObjectStore {
     }
 
     @Override
-    public void list(String keyPrefix, Consumer<StoredObject> each) throws IOException {
+    public void list(String keyPrefix, String startAfter, Consumer<StoredObject> each) throws IOException {
         try {
-            ListObjectsV2Request request = ListObjectsV2Request.builder().bucket(bucket).prefix(prefix + keyPrefix).build();
-            for (S3Object object : s3.listObjectsV2Paginator(request).contents()) {
+            ListObjectsV2Request.Builder request = ListObjectsV2Request.builder().bucket(bucket).prefix(prefix + keyPrefix);
+            if (!startAfter.isEmpty()) {
+                request.startAfter(prefix + startAfter);
+            }
+            for (S3Object object : s3.listObjectsV2Paginator(request.build()).contents()) {
                 each.accept(new StoredObject(object.key().substring(prefix.length()), object.size()));
             }
         } catch (SdkException e) {

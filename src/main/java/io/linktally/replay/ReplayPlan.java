@@ -18,7 +18,7 @@ import org.apache.kafka.common.TopicPartition;
 /**
  * The archive objects a replay reads: those of the asked topics whose hour overlaps the time
  * range, per partition in offset order. Listing is paginated by the store and, when a start is
- * given, limited to the days of the range.
+ * given, limited to the days of the range (without an end: to the days from the start on).
  */
 public final class ReplayPlan {
     /** Past this many days a range is listed whole rather than day by day. */
@@ -37,14 +37,19 @@ public final class ReplayPlan {
     }
 
     public static ReplayPlan of(ObjectStore store, List<String> topics, Optional<Instant> since, Optional<Instant> until) throws IOException {
+        return of(store, topics, since, until, LocalDate.now(ZoneOffset.UTC));
+    }
+
+    static ReplayPlan of(ObjectStore store, List<String> topics, Optional<Instant> since, Optional<Instant> until, LocalDate today)
+            throws IOException {
         Map<TopicPartition, List<PlannedObject>> objects = new TreeMap<>(Comparator.comparing(TopicPartition::topic)
                 .thenComparingInt(TopicPartition::partition));
         List<String> foreign = new ArrayList<>();
         long firstHour = since.map(t -> ObjectKeys.hourOf(t.toEpochMilli())).orElse(Long.MIN_VALUE);
         long endHour = until.map(t -> Math.floorDiv(t.toEpochMilli() - 1, ObjectKeys.HOUR_MS)).orElse(Long.MAX_VALUE);
         for (String topic : topics) {
-            for (String prefix : prefixes(topic, since, until)) {
-                store.list(prefix, stored -> {
+            for (Listing listing : listings(topic, since, until, today)) {
+                store.list(listing.prefix(), listing.startAfter(), stored -> {
                     Optional<ObjectKeys.Parsed> name = ObjectKeys.parse(stored.key());
                     if (name.isEmpty() || !name.get().topic().equals(topic)) {
                         foreign.add(stored.key());
@@ -64,20 +69,37 @@ public final class ReplayPlan {
         return new ReplayPlan(objects, foreign);
     }
 
-    private static List<String> prefixes(String topic, Optional<Instant> since, Optional<Instant> until) {
+    /** One listing of the store: the keys under a prefix, after a key if one is given. */
+    private record Listing(String prefix, String startAfter) {
+    }
+
+    /**
+     * The days of the range one by one; without an end, through today and then every later day
+     * in one listing, for records stamped ahead of this machine's clock.
+     */
+    private static List<Listing> listings(String topic, Optional<Instant> since, Optional<Instant> until, LocalDate today) {
+        Listing whole = new Listing(topic + "/", "");
         if (since.isEmpty()) {
-            return List.of(topic + "/");
+            return List.of(whole);
         }
         LocalDate first = LocalDate.ofInstant(since.get(), ZoneOffset.UTC);
-        LocalDate last = LocalDate.ofInstant(until.orElseGet(Instant::now), ZoneOffset.UTC);
+        LocalDate last = until.map(end -> LocalDate.ofInstant(end, ZoneOffset.UTC)).orElse(today);
         if (last.isBefore(first) || ChronoUnit.DAYS.between(first, last) > MAX_DAYS_LISTED_ONE_BY_ONE) {
-            return List.of(topic + "/");
+            return List.of(whole);
         }
-        List<String> prefixes = new ArrayList<>();
+        List<Listing> listings = new ArrayList<>();
         for (LocalDate day = first; !day.isAfter(last); day = day.plusDays(1)) {
-            prefixes.add(String.format("%s/dt=%s/", topic, day));
+            listings.add(new Listing(dayPrefix(topic, day), ""));
         }
-        return prefixes;
+        if (until.isEmpty()) {
+            // '~' sorts after every key of the day ("hr=..."), and the next day's prefix after '~'.
+            listings.add(new Listing(whole.prefix(), dayPrefix(topic, last) + "~"));
+        }
+        return listings;
+    }
+
+    private static String dayPrefix(String topic, LocalDate day) {
+        return String.format("%s/dt=%s/", topic, day);
     }
 
     /** Objects by source partition, each list in offset order. */

@@ -47,6 +47,12 @@ class FileObjectStoreTest {
         keys.clear();
         store.list("a/dt=1/", object -> keys.add(object.key()));
         assertThat(keys).containsExactly("a/dt=1/x1", "a/dt=1/x3");
+        keys.clear();
+        store.list("a/", "a/dt=1/x1", object -> keys.add(object.key()));
+        assertThat(keys).containsExactly("a/dt=1/x3", "a/dt=2/x1");
+        keys.clear();
+        store.list("a/", "a/dt=1/~", object -> keys.add(object.key()));
+        assertThat(keys).containsExactly("a/dt=2/x1");
     }
 
     @Test

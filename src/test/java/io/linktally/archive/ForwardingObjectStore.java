@@ -30,8 +30,8 @@ public abstract class ForwardingObjectStore implements ObjectStore {
     }
 
     @Override
-    public void list(String prefix, Consumer<StoredObject> each) throws IOException {
-        store.list(prefix, each);
+    public void list(String prefix, String startAfter, Consumer<StoredObject> each) throws IOException {
+        store.list(prefix, startAfter, each);
     }
 
     @Override

@@ -210,6 +210,9 @@ class ArchiveIT {
         List<String> keys = new ArrayList<>();
         store.list("p/", object -> keys.add(object.key()));
         assertThat(keys).hasSize(1_010).isSorted().startsWith("p/0000").endsWith("p/1009");
+        keys.clear();
+        store.list("p/", "p/0004~", object -> keys.add(object.key()));
+        assertThat(keys).hasSize(1_005).startsWith("p/0005").endsWith("p/1009");
     }
 
     @Test
