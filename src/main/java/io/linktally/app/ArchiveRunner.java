@@ -7,6 +7,7 @@ import io.linktally.archive.ObjectStore;
 import io.linktally.archive.ObjectStores;
 import io.linktally.config.ArchiveOptions;
 import io.linktally.kafka.KafkaClients;
+import io.linktally.kafka.KafkaConnection;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
 import java.time.Clock;
@@ -45,7 +46,7 @@ public final class ArchiveRunner implements AutoCloseable {
     }
 
     /** Starts archiving to {@code uri}; empty for {@code none}. {@code onFailure} runs if the archiver dies. */
-    public static Optional<ArchiveRunner> start(ArchiveUri uri, ArchiveOptions options, String bootstrapServers, Duration sessionTimeout,
+    public static Optional<ArchiveRunner> start(ArchiveUri uri, ArchiveOptions options, KafkaConnection kafka, Duration sessionTimeout,
                                                 Duration drainTimeout, MeterRegistry metrics, Runnable onFailure) {
         Optional<ObjectStore> opened = ObjectStores.open(uri, options.s3Endpoint(), options.s3Region());
         if (opened.isEmpty()) {
@@ -55,7 +56,7 @@ public final class ArchiveRunner implements AutoCloseable {
         ArchiverSettings settings = new ArchiverSettings(options.topics(), options.groupId(), options.maxObjectRecords(),
                 options.maxObjectBytes(), options.maxObjectAge(), options.maxBufferBytes(), options.uploadThreads(), options.gzipLevel(),
                 drainTimeout, options.haltAfterUploads());
-        Consumer<byte[], byte[]> consumer = KafkaClients.archiveConsumer(bootstrapServers, options.groupId(), options.groupId(), sessionTimeout);
+        Consumer<byte[], byte[]> consumer = KafkaClients.archiveConsumer(kafka, options.groupId(), options.groupId(), sessionTimeout);
         KafkaClientMetrics consumerMetrics = new KafkaClientMetrics(consumer);
         consumerMetrics.bindTo(metrics);
         Archiver archiver = new Archiver(consumer, opened.get(), settings, metrics, Clock.systemUTC());

@@ -4,6 +4,7 @@ import io.linktally.archive.ArchiveUri;
 import io.linktally.archive.ObjectStore;
 import io.linktally.archive.ObjectStores;
 import io.linktally.kafka.KafkaClients;
+import io.linktally.kafka.KafkaConnection;
 import io.linktally.replay.DryRun;
 import io.linktally.replay.ReplayCheckpoint;
 import io.linktally.replay.ReplayPlan;
@@ -37,17 +38,17 @@ public final class ReplayRun implements AutoCloseable {
 
     private final String from;
     private final ObjectStore store;
-    private final String bootstrapServers;
+    private final KafkaConnection kafka;
     private final ReplaySettings settings;
     private final Optional<Path> checkpointFile;
 
-    public ReplayRun(String from, Optional<URI> s3Endpoint, Optional<String> s3Region, String bootstrapServers, ReplaySettings settings,
+    public ReplayRun(String from, Optional<URI> s3Endpoint, Optional<String> s3Region, KafkaConnection kafka, ReplaySettings settings,
                      Optional<Path> checkpointFile) {
         ArchiveUri uri = ArchiveUri.parse(from);
         this.from = from;
         this.store = ObjectStores.open(uri, s3Endpoint, s3Region)
                 .orElseThrow(() -> new IllegalArgumentException("--from none: nothing to replay"));
-        this.bootstrapServers = bootstrapServers;
+        this.kafka = kafka;
         this.settings = settings;
         this.checkpointFile = checkpointFile;
     }
@@ -67,10 +68,10 @@ public final class ReplayRun implements AutoCloseable {
     /** Replays the plan; {@code progress} is given the running replayer so that it can be watched. */
     public Replayer.Summary replay(ReplayPlan plan, Consumer<Replayer> progress) throws IOException, ExecutionException, InterruptedException {
         ReplayCheckpoint checkpoint = checkpoint().orElseGet(() -> ReplayCheckpoint.fresh(from, settings));
-        try (Admin admin = KafkaClients.admin(bootstrapServers)) {
+        try (Admin admin = KafkaClients.admin(kafka)) {
             Map<String, Boolean> keep = partitioning(admin, plan);
             try {
-                try (Producer<byte[], byte[]> producer = KafkaClients.transactionalProducer(bootstrapServers, checkpoint.kafkaId())) {
+                try (Producer<byte[], byte[]> producer = KafkaClients.transactionalProducer(kafka, checkpoint.kafkaId())) {
                     // Fences any earlier run under this id and settles its open transaction, so the
                     // position read next is exactly what reached the target.
                     producer.initTransactions();

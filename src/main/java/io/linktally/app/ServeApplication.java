@@ -5,6 +5,7 @@ import io.linktally.events.Topics;
 import io.linktally.http.HttpApi;
 import io.linktally.http.HttpSettings;
 import io.linktally.kafka.KafkaClients;
+import io.linktally.kafka.KafkaConnection;
 import io.linktally.kafka.KafkaEventPublisher;
 import io.linktally.kafka.SingleNodeBroker;
 import io.linktally.kafka.TopicAdmin;
@@ -34,6 +35,7 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import org.apache.kafka.clients.admin.Admin;
@@ -72,7 +74,8 @@ public final class ServeApplication implements AutoCloseable {
         this.http = http;
     }
 
-    public static ServeApplication start(ServeOptions options, ArchiveOptions archiveOptions, Optional<String> bootstrapServers) {
+    public static ServeApplication start(ServeOptions options, ArchiveOptions archiveOptions, Optional<String> bootstrapServers,
+                                         Map<String, String> kafkaSettings) {
         SingleNodeBroker broker = null;
         String bootstrap;
         if (bootstrapServers.isPresent()) {
@@ -84,7 +87,11 @@ public final class ServeApplication implements AutoCloseable {
             broker = SingleNodeBroker.start(options.dataDir(), "localhost", options.embeddedKafkaPort(), options.embeddedControllerPort());
             bootstrap = broker.bootstrapServers();
         }
-        ensureTopics(bootstrap, options);
+        KafkaConnection kafka = new KafkaConnection(bootstrap, kafkaSettings);
+        if (!kafkaSettings.isEmpty()) {
+            LOG.info("Kafka client settings from --kafka-config: {}", kafka.settingNames());
+        }
+        ensureTopics(kafka, options);
         // The embedded default keeps its archive beside its broker; on a real cluster the archive
         // is usually its own consumer group (the archive command), so serve archives only if asked.
         ArchiveUri archiveUri = ArchiveUri.parse(archiveOptions.archive(
@@ -95,8 +102,8 @@ public final class ServeApplication implements AutoCloseable {
         Countries countries = options.geoipDb().map(Countries::open).orElseGet(Countries::none);
         ClickEnricher enricher = new ClickEnricher(new UserAgents(), countries);
         KafkaStreams streams = new KafkaStreams(LinkTopology.build(options.dedupRetention(), options.buckets(), enricher, runningStores),
-                StreamsProperties.of(options, bootstrap, memory));
-        KafkaEventPublisher publisher = new KafkaEventPublisher(KafkaClients.eventProducer(bootstrap, options.applicationId() + "-http"));
+                StreamsProperties.of(options, kafka, memory));
+        KafkaEventPublisher publisher = new KafkaEventPublisher(KafkaClients.eventProducer(kafka, options.applicationId() + "-http"));
         HttpSettings httpSettings = new HttpSettings(options.cacheMaxAge(), options.maxRequestBytes(),
                 options.maxBatchEvents(), HttpSettings.DEFAULT_MAX_BATCH_URLS, options.publishTimeout(), options.drainTimeout(),
                 options.apiToken());
@@ -132,7 +139,7 @@ public final class ServeApplication implements AutoCloseable {
             }
         });
         // A bucket that is missing or refuses the credentials fails the start here, before Streams runs.
-        app.archive = ArchiveRunner.start(archiveUri, archiveOptions, bootstrap, options.sessionTimeout(), options.drainTimeout(), metrics, () -> {
+        app.archive = ArchiveRunner.start(archiveUri, archiveOptions, kafka, options.sessionTimeout(), options.drainTimeout(), metrics, () -> {
             LOG.error("The archiver failed; stopping");
             app.failed = true;
             app.stopped.countDown();
@@ -143,11 +150,11 @@ public final class ServeApplication implements AutoCloseable {
         return app;
     }
 
-    private static void ensureTopics(String bootstrap, ServeOptions options) {
+    private static void ensureTopics(KafkaConnection kafka, ServeOptions options) {
         List<TopicDefinition> definitions = options.topicsDir()
                 .map(TopicDefinition::fromDirectory)
                 .orElseGet(() -> TopicDefinition.bundled(Topics.ALL));
-        try (Admin admin = KafkaClients.admin(bootstrap)) {
+        try (Admin admin = KafkaClients.admin(kafka)) {
             TopicAdmin.Report report = new TopicAdmin(admin).ensure(definitions);
             report.differences().forEach(difference -> LOG.warn("Topic differs from its definition: {}", difference));
         }

@@ -1,8 +1,11 @@
 package io.linktally.app;
 
 import io.linktally.config.ServeOptions;
+import io.linktally.kafka.KafkaConnection;
 import io.linktally.topology.LinkTopology;
 import io.linktally.topology.RocksDbMemory;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.Properties;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.producer.ProducerConfig;
@@ -13,10 +16,9 @@ final class StreamsProperties {
     private StreamsProperties() {
     }
 
-    static Properties of(ServeOptions options, String bootstrapServers, RocksDbMemory memory) {
-        Properties props = new Properties();
+    static Properties of(ServeOptions options, KafkaConnection connection, RocksDbMemory memory) {
+        Map<String, Object> props = new HashMap<>();
         props.put(StreamsConfig.APPLICATION_ID_CONFIG, options.applicationId());
-        props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
         props.put(StreamsConfig.APPLICATION_SERVER_CONFIG, options.applicationServer());
         props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, options.processingGuarantee());
         props.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, options.streamThreads());
@@ -34,6 +36,6 @@ final class StreamsProperties {
         props.put(StreamsConfig.consumerPrefix(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG),
                 (int) Math.max(500, options.sessionTimeout().toMillis() / 4));
         props.put(StreamsConfig.consumerPrefix(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG), 100);
-        return props;
+        return connection.properties("Kafka Streams", props);
     }
 }

@@ -66,7 +66,7 @@ final class ArchiveCommand implements Callable<Integer> {
         new JvmMemoryMetrics().bindTo(metrics);
         new JvmGcMetrics().bindTo(metrics);
         CountDownLatch stop = new CountDownLatch(1);
-        Optional<ArchiveRunner> runner = ArchiveRunner.start(uri, options, kafka.bootstrapServersOrLocal(), sessionTimeout, drainTimeout, metrics,
+        Optional<ArchiveRunner> runner = ArchiveRunner.start(uri, options, kafka.connectionOrLocal(), sessionTimeout, drainTimeout, metrics,
                 stop::countDown);
         Javalin http = OperationsApi.create(metrics, () -> runner.map(r -> !r.failed()).orElse(false));
         http.start(httpHost, httpPort);

@@ -9,6 +9,7 @@ import io.linktally.events.SyntheticLinks;
 import io.linktally.events.Topics;
 import io.linktally.kafka.KafkaClients;
 import io.linktally.kafka.TopicAdmin;
+import io.linktally.kafka.KafkaConnection;
 import java.io.BufferedInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -82,10 +83,10 @@ final class ProduceCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
-        String bootstrapServers = kafka.bootstrapServersOrLocal();
-        requireTopic(bootstrapServers);
+        KafkaConnection connection = kafka.connectionOrLocal();
+        requireTopic(connection);
         Published published;
-        try (Producer<byte[], byte[]> producer = KafkaClients.eventProducer(bootstrapServers, "linktally-produce")) {
+        try (Producer<byte[], byte[]> producer = KafkaClients.eventProducer(connection, "linktally-produce")) {
             published = source.synthetic != null
                     ? produceSynthetic(producer, source.synthetic)
                     : produceLines(producer, source.file == null ? "-" : source.file);
@@ -135,12 +136,12 @@ final class ProduceCommand implements Callable<Integer> {
             int b;
             do {
                 b = in.read();
-                if (failures.get() > 0) {
-                    break;
-                }
                 if (b != -1 && b != '\n') {
                     line.write(b);
                     continue;
+                }
+                if (failures.get() > 0) {
+                    break;
                 }
                 byte[] value = withoutCarriageReturn(line.toByteArray());
                 line.reset();
@@ -167,10 +168,10 @@ final class ProduceCommand implements Callable<Integer> {
      * A producer sending to a topic that does not exist waits for it a minute per record (the
      * broker does not create topics), so it is checked once, up front.
      */
-    private void requireTopic(String bootstrapServers) {
-        try (Admin admin = KafkaClients.admin(bootstrapServers)) {
+    private void requireTopic(KafkaConnection connection) {
+        try (Admin admin = KafkaClients.admin(connection)) {
             if (!new TopicAdmin(admin).existing(List.of(topic)).contains(topic)) {
-                throw new IllegalArgumentException("the topic " + topic + " does not exist on " + bootstrapServers
+                throw new IllegalArgumentException("the topic " + topic + " does not exist on " + connection.bootstrapServers()
                         + ": create it first (linktally topics creates the contract's topics; serve creates them when it starts)");
             }
         }

@@ -87,7 +87,7 @@ final class ReplayCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         ReplaySettings settings = settings();
-        try (ReplayRun run = new ReplayRun(from, s3.endpoint(), s3.region(), kafka.bootstrapServersOrLocal(), settings,
+        try (ReplayRun run = new ReplayRun(from, s3.endpoint(), s3.region(), kafka.connectionOrLocal(), settings,
                 Optional.ofNullable(checkpoint))) {
             ReplayPlan plan = run.plan();
             if (dryRun) {

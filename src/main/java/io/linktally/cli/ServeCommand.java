@@ -34,7 +34,7 @@ final class ServeCommand implements Callable<Integer> {
                 throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--archive: " + e.getMessage());
             }
         }
-        ServeApplication app = ServeApplication.start(options, archive, kafka.bootstrapServers());
+        ServeApplication app = ServeApplication.start(options, archive, kafka.bootstrapServers(), kafka.clientSettings());
         // An orchestrator's SIGTERM is a request to stop: shut down in order here and exit 0,
         // rather than in a shutdown hook that would leave the JVM to exit with 143.
         for (String signal : new String[] {"TERM", "INT"}) {

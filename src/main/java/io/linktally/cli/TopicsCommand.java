@@ -33,7 +33,7 @@ final class TopicsCommand implements Callable<Integer> {
     public Integer call() {
         List<TopicDefinition> definitions = topicsDir != null ? TopicDefinition.fromDirectory(topicsDir) : TopicDefinition.bundled(Topics.ALL);
         TopicAdmin.Report report;
-        try (Admin admin = KafkaClients.admin(kafka.bootstrapServersOrLocal())) {
+        try (Admin admin = KafkaClients.admin(kafka.connectionOrLocal())) {
             report = new TopicAdmin(admin).ensure(definitions);
         }
         PrintWriter out = spec.commandLine().getOut();

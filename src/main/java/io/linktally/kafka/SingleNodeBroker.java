@@ -43,6 +43,11 @@ public final class SingleNodeBroker implements AutoCloseable {
      * @param controllerPort the KRaft controller's port, fixed so that a restart finds its quorum
      */
     public static SingleNodeBroker start(Path dataDir, String host, int port, int controllerPort) {
+        return start(dataDir, host, port, controllerPort, Map.of());
+    }
+
+    /** As {@link #start(Path, String, int, int)}, with broker settings put over the defaults (a secured listener, say). */
+    public static SingleNodeBroker start(Path dataDir, String host, int port, int controllerPort, Map<String, String> overrides) {
         Path logDir = dataDir.resolve("kafka").toAbsolutePath();
         try {
             Files.createDirectories(logDir);
@@ -50,6 +55,7 @@ public final class SingleNodeBroker implements AutoCloseable {
             throw new UncheckedIOException("cannot create the broker's log directory " + logDir, e);
         }
         Properties props = config(logDir, host, port, controllerPort);
+        props.putAll(overrides);
         formatIfNew(logDir);
         KafkaRaftServer server = new KafkaRaftServer(new KafkaConfig(props, false), Time.SYSTEM);
         server.startup();

@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import io.linktally.archive.ArchiveReader;
 import io.linktally.archive.ArchivedRecord;
 import io.linktally.archive.FileObjectStore;
+import io.linktally.events.SyntheticLinks;
 import io.linktally.events.Topics;
 import io.linktally.kafka.KafkaClients;
 import io.linktally.kafka.SingleNodeBroker;
@@ -110,6 +111,62 @@ class CommandsIT {
             try (Admin admin = KafkaClients.admin(broker.bootstrapServers())) {
                 assertThat(admin.listTopics().names().get(30, TimeUnit.SECONDS)).doesNotContain(Topics.LINKS_CREATED);
             }
+        }
+    }
+
+    @Test
+    void everyClientReachesASecuredClusterWithTheSettingsOfKafkaConfig() throws Exception {
+        try (TestBroker broker = TestBroker.startWithSasl()) {
+            Path config = Files.createTempFile(Path.of("target"), "kafka-sasl-", ".properties");
+            Files.writeString(config, TestBroker.saslClientConfig());
+
+            Run topics = linktally("topics", "--bootstrap-servers", broker.bootstrapServers(), "--kafka-config", config.toString());
+            assertThat(topics.exit()).isZero();
+            assertThat(topics.out().lines()).containsExactlyInAnyOrder(
+                    "created  links.created", "created  links.clicked", "created  links.dead-letter");
+
+            Run produce = linktally("produce", "--bootstrap-servers", broker.bootstrapServers(), "--kafka-config", config.toString(),
+                    "--synthetic", "20", "--urls", "1", "--duplicates", "0");
+            assertThat(produce.exit()).isZero();
+            assertThat(produce.out().strip()).isEqualTo("published 20 events to links.created (0 repeat an earlier update_id)");
+
+            // serve's admin, Kafka Streams (exactly-once) and HTTP producer all log in with the same file.
+            Path data = Files.createTempDirectory(Path.of("target"), "it-sasl-serve-");
+            try (ServeProcess serve = ServeProcess.create("sasl", broker.bootstrapServers(), data, "it-sasl",
+                    "--kafka-config", config.toString()).start().awaitReady()) {
+                CountsClient client = new CountsClient();
+                await("the produced shares counted").atMost(Duration.ofSeconds(60)).untilAsserted(() ->
+                        assertThat(client.get(serve, "/v1/counts?url=" + SyntheticLinks.canonicalUrl(1)).body().get("shares").asLong())
+                                .isEqualTo(20));
+                CountsClient.Answer posted = client.postEvents(serve,
+                        "{\"url\": \"https://buffer.com/sasl\", \"created_at\": \"1480431305\", \"update_id\": \"sasl-1\"}");
+                assertThat(posted.status()).isEqualTo(202);
+                await("the posted share counted").atMost(Duration.ofSeconds(30)).untilAsserted(() ->
+                        assertThat(client.get(serve, "/v1/counts?url=https://buffer.com/sasl").body().get("shares").asLong()).isEqualTo(1));
+            }
+        }
+    }
+
+    @Test
+    void kafkaConfigCannotChangeWhatTheGuaranteesRestOn() throws Exception {
+        try (TestBroker broker = TestBroker.start()) {
+            Path config = Files.createTempFile(Path.of("target"), "kafka-acks-", ".properties");
+            Files.writeString(config, "acks=1\nrequest.timeout.ms=20000\n");
+            Run run = linktally("produce", "--bootstrap-servers", broker.bootstrapServers(), "--kafka-config", config.toString(),
+                    "--synthetic", "1");
+            assertThat(run.exit()).isEqualTo(1);
+            assertThat(run.err().strip()).isEqualTo("linktally produce: --kafka-config sets what linktally sets itself for its event producer:"
+                    + " acks=1 (linktally: all); remove it from the file");
+
+            Files.writeString(config, "bootstrap.servers=elsewhere:9092\n");
+            Run elsewhere = linktally("topics", "--bootstrap-servers", broker.bootstrapServers(), "--kafka-config", config.toString());
+            assertThat(elsewhere.exit()).isEqualTo(2);
+            assertThat(elsewhere.err().strip()).isEqualTo(
+                    "linktally topics: --kafka-config sets bootstrap.servers: give the cluster with --bootstrap-servers instead (see --help)");
+
+            Run missing = linktally("topics", "--kafka-config", "target/no-such.properties");
+            assertThat(missing.exit()).isEqualTo(2);
+            assertThat(missing.err().strip()).isEqualTo("linktally topics: --kafka-config: no such file target/no-such.properties (see --help)");
         }
     }
 

@@ -9,6 +9,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Map;
 import org.apache.kafka.clients.admin.Admin;
 
 /** The project's own single-node KRaft broker, in the test's JVM, with the contract's topics. */
@@ -36,6 +37,42 @@ final class TestBroker implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /** The user, and its password, that a broker from {@link #startWithSasl()} lets in. */
+    static final String SASL_USER = "linktally";
+    static final String SASL_PASSWORD = "linktally-secret";
+
+    /**
+     * A broker whose client port takes only SASL/PLAIN logins (user {@link #SASL_USER}), and no
+     * topics: clients reach it only with the security settings of a real cluster.
+     */
+    static TestBroker startWithSasl() {
+        int port = FreePorts.next();
+        int controller = FreePorts.next();
+        String users = "org.apache.kafka.common.security.plain.PlainLoginModule required username=\"broker\" password=\"broker-secret\""
+                + " user_broker=\"broker-secret\" user_" + SASL_USER + "=\"" + SASL_PASSWORD + "\";";
+        Map<String, String> sasl = Map.of(
+                "listeners", "SASL_PLAINTEXT://localhost:" + port + ",CONTROLLER://localhost:" + controller,
+                "advertised.listeners", "SASL_PLAINTEXT://localhost:" + port,
+                "listener.security.protocol.map", "SASL_PLAINTEXT:SASL_PLAINTEXT,CONTROLLER:PLAINTEXT",
+                "inter.broker.listener.name", "SASL_PLAINTEXT",
+                "sasl.enabled.mechanisms", "PLAIN",
+                "sasl.mechanism.inter.broker.protocol", "PLAIN",
+                "listener.name.sasl_plaintext.plain.sasl.jaas.config", users);
+        try {
+            Path dir = Files.createTempDirectory(Path.of("target"), "it-broker-sasl-");
+            return new TestBroker(SingleNodeBroker.start(dir, "localhost", port, controller, sasl), dir);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** The client settings that log in to a broker from {@link #startWithSasl()}. */
+    static String saslClientConfig() {
+        return "security.protocol=SASL_PLAINTEXT\nsasl.mechanism=PLAIN\n"
+                + "sasl.jaas.config=org.apache.kafka.common.security.plain.PlainLoginModule required username=\"" + SASL_USER
+                + "\" password=\"" + SASL_PASSWORD + "\";\n";
     }
 
     String bootstrapServers() {

@@ -1,0 +1,44 @@
+package io.linktally.kafka;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.util.Map;
+import java.util.Properties;
+import org.junit.jupiter.api.Test;
+
+class KafkaConnectionTest {
+    private final KafkaConnection secured = new KafkaConnection("kafka-1:9093", Map.of(
+            "security.protocol", "SASL_SSL", "sasl.mechanism", "SCRAM-SHA-512", "acks", "all"));
+
+    @Test
+    void aClientGetsTheFileTheBootstrapServersAndItsOwnSettings() {
+        Properties props = secured.properties("event producer", Map.of("acks", "all", "linger.ms", 5));
+        assertThat(props).containsExactlyInAnyOrderEntriesOf(Map.of(
+                "security.protocol", "SASL_SSL", "sasl.mechanism", "SCRAM-SHA-512", "acks", "all",
+                "bootstrap.servers", "kafka-1:9093", "linger.ms", 5));
+    }
+
+    @Test
+    void theFileCannotGiveTheClientsOwnSettingsOtherValues() {
+        KafkaConnection loose = new KafkaConnection("kafka-1:9093", Map.of("acks", "1", "enable.idempotence", "false", "retries", "3"));
+        assertThatThrownBy(() -> loose.properties("event producer", Map.of("acks", "all", "enable.idempotence", true, "linger.ms", 5)))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("--kafka-config sets what linktally sets itself for its event producer: acks=1 (linktally: all)"
+                        + " enable.idempotence=false (linktally: true); remove it from the file");
+    }
+
+    @Test
+    void theClusterIsGivenByTheBootstrapServersAlone() {
+        assertThatThrownBy(() -> new KafkaConnection("kafka-1:9093", Map.of("bootstrap.servers", "elsewhere:9092")))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("--kafka-config sets bootstrap.servers: give the cluster with --bootstrap-servers instead");
+    }
+
+    @Test
+    void aLogLineNamesTheSettingsButNotTheirValues() {
+        assertThat(secured.settingNames()).containsExactly("acks", "sasl.mechanism", "security.protocol");
+        assertThat(KafkaConnection.of("localhost:9092").properties("admin client", Map.of()))
+                .containsExactlyInAnyOrderEntriesOf(Map.of("bootstrap.servers", "localhost:9092"));
+    }
+}
