@@ -60,7 +60,8 @@ public final class KafkaOptions {
         Map<String, String> settings = new TreeMap<>();
         file.stringPropertyNames().forEach(name -> settings.put(name, file.getProperty(name)));
         if (settings.containsKey("bootstrap.servers")) {
-            throw new ParameterException(spec.commandLine(), "--kafka-config sets bootstrap.servers: give the cluster with --bootstrap-servers instead");
+            throw new ParameterException(spec.commandLine(),
+                    "--kafka-config sets bootstrap.servers: give the cluster with --bootstrap-servers instead");
         }
         return settings;
     }

@@ -46,7 +46,8 @@ public record KafkaConnection(String bootstrapServers, Map<String, String> setti
             StringBuilder message = new StringBuilder("--kafka-config sets what linktally sets itself for its ").append(client).append(':');
             conflicts.forEach((key, value) -> message.append(' ').append(key).append('=').append(settings.get(key))
                     .append(" (linktally: ").append(value).append(')'));
-            throw new IllegalArgumentException(message.append("; remove it from the file").toString());
+            throw new IllegalArgumentException(message.append("; remove it from the file (where linktally has an option for it,")
+                    .append(" such as --session-timeout, use that)").toString());
         }
         Properties props = new Properties();
         props.putAll(settings);

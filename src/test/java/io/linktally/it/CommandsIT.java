@@ -156,7 +156,8 @@ class CommandsIT {
                     "--synthetic", "1");
             assertThat(run.exit()).isEqualTo(1);
             assertThat(run.err().strip()).isEqualTo("linktally produce: --kafka-config sets what linktally sets itself for its event producer:"
-                    + " acks=1 (linktally: all); remove it from the file");
+                    + " acks=1 (linktally: all); remove it from the file (where linktally has an option for it,"
+                    + " such as --session-timeout, use that)");
 
             Files.writeString(config, "bootstrap.servers=elsewhere:9092\n");
             Run elsewhere = linktally("topics", "--bootstrap-servers", broker.bootstrapServers(), "--kafka-config", config.toString());

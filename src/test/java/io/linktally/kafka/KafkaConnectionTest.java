@@ -25,7 +25,8 @@ class KafkaConnectionTest {
         assertThatThrownBy(() -> loose.properties("event producer", Map.of("acks", "all", "enable.idempotence", true, "linger.ms", 5)))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessage("--kafka-config sets what linktally sets itself for its event producer: acks=1 (linktally: all)"
-                        + " enable.idempotence=false (linktally: true); remove it from the file");
+                        + " enable.idempotence=false (linktally: true); remove it from the file (where linktally has an option"
+                        + " for it, such as --session-timeout, use that)");
     }
 
     @Test
