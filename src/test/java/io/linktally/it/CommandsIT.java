@@ -6,9 +6,11 @@ import static org.awaitility.Awaitility.await;
 import io.linktally.archive.ArchiveReader;
 import io.linktally.archive.ArchivedRecord;
 import io.linktally.archive.FileObjectStore;
+import io.linktally.config.ArchiveOptions;
 import io.linktally.events.SyntheticLinks;
 import io.linktally.events.Topics;
 import io.linktally.kafka.KafkaClients;
+import io.linktally.kafka.KafkaConnection;
 import io.linktally.kafka.SingleNodeBroker;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -17,6 +19,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
@@ -25,6 +28,7 @@ import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.junit.jupiter.api.Test;
 
@@ -89,7 +93,7 @@ class CommandsIT {
             assertThat(run.exit()).isZero();
             assertThat(run.out().strip()).isEqualTo(
                     "published 2 events to links.created (1 are not valid link-created events and will be dead-lettered)");
-            List<ConsumerRecord<byte[], byte[]>> records = readAll(broker.bootstrapServers(), 2);
+            List<ConsumerRecord<byte[], byte[]>> records = readAll(KafkaConnection.of(broker.bootstrapServers()), Topics.LINKS_CREATED, 2);
             assertThat(records).hasSize(2);
             ConsumerRecord<byte[], byte[]> keyed = records.stream().filter(r -> r.key() != null).findFirst().orElseThrow();
             assertThat(keyed.key()).isEqualTo("u-1".getBytes(StandardCharsets.UTF_8));
@@ -117,8 +121,7 @@ class CommandsIT {
     @Test
     void everyClientReachesASecuredClusterWithTheSettingsOfKafkaConfig() throws Exception {
         try (TestBroker broker = TestBroker.startWithSasl()) {
-            Path config = Files.createTempFile(Path.of("target"), "kafka-sasl-", ".properties");
-            Files.writeString(config, TestBroker.saslClientConfig());
+            Path config = saslConfigFile();
 
             Run topics = linktally("topics", "--bootstrap-servers", broker.bootstrapServers(), "--kafka-config", config.toString());
             assertThat(topics.exit()).isZero();
@@ -145,6 +148,47 @@ class CommandsIT {
                         assertThat(client.get(serve, "/v1/counts?url=https://buffer.com/sasl").body().get("shares").asLong()).isEqualTo(1));
             }
         }
+    }
+
+    @Test
+    void archiveAndReplayReachASecuredClusterWithTheSettingsOfKafkaConfig() throws Exception {
+        try (TestBroker broker = TestBroker.startWithSasl()) {
+            Path config = saslConfigFile();
+            KafkaConnection sasl = new KafkaConnection(broker.bootstrapServers(), TestBroker.saslClientSettings());
+            assertThat(linktally("topics", "--bootstrap-servers", broker.bootstrapServers(), "--kafka-config", config.toString()).exit())
+                    .isZero();
+            try (Admin admin = KafkaClients.admin(sasl)) {
+                admin.createTopics(List.of(new NewTopic("links.replayed", 6, (short) 1))).all().get(30, TimeUnit.SECONDS);
+            }
+            assertThat(linktally("produce", "--bootstrap-servers", broker.bootstrapServers(), "--kafka-config", config.toString(),
+                    "--synthetic", "20").exit()).isZero();
+
+            Path archive = Files.createTempDirectory(Path.of("target"), "it-sasl-archive-");
+            try (CommandProcess archiver = CommandProcess.archive("sasl-archive", Map.of(), List.of("--bootstrap-servers",
+                    broker.bootstrapServers(), "--kafka-config", config.toString(), "--archive", "file:" + archive,
+                    "--topics", Topics.LINKS_CREATED, "--max-object-age", "1s"));
+                 Admin admin = KafkaClients.admin(sasl)) {
+                await("the archiver stored and committed all 20").atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(250))
+                        .until(() -> admin.listConsumerGroupOffsets(ArchiveOptions.DEFAULT_GROUP).partitionsToOffsetAndMetadata()
+                                .get(30, TimeUnit.SECONDS).values().stream().mapToLong(OffsetAndMetadata::offset).sum() == 20);
+                assertThat(archiver.stop()).as("exit status after SIGTERM").isZero();
+            }
+
+            Run replay = linktally("replay", "--bootstrap-servers", broker.bootstrapServers(), "--kafka-config", config.toString(),
+                    "--from", "file:" + archive, "--topics", Topics.LINKS_CREATED, "--to-topic", Topics.LINKS_CREATED + "=links.replayed");
+            assertThat(replay.exit()).isZero();
+            assertThat(readAll(sasl, "links.replayed", 20)).hasSize(20);
+        }
+    }
+
+    private static Path saslConfigFile() throws IOException {
+        Path config = Files.createTempFile(Path.of("target"), "kafka-sasl-", ".properties");
+        Properties settings = new Properties();
+        settings.putAll(TestBroker.saslClientSettings());
+        try (var out = Files.newBufferedWriter(config, StandardCharsets.UTF_8)) {
+            settings.store(out, "SASL/PLAIN login to the test broker");
+        }
+        return config;
     }
 
     @Test
@@ -227,14 +271,13 @@ class CommandsIT {
         return Path.of(System.getProperty("java.home"), "bin", "java").toString();
     }
 
-    private static List<ConsumerRecord<byte[], byte[]>> readAll(String bootstrap, int count) {
-        Properties props = new Properties();
-        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
-        props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-        props.put(ConsumerConfig.GROUP_ID_CONFIG, "it-commands-" + System.nanoTime());
+    /** The committed records of a topic, once there are at least {@code count}. */
+    private static List<ConsumerRecord<byte[], byte[]>> readAll(KafkaConnection connection, String topic, int count) {
+        Properties props = connection.properties("test consumer", Map.of(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
+                ConsumerConfig.GROUP_ID_CONFIG, "it-commands-" + System.nanoTime(), ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed"));
         List<ConsumerRecord<byte[], byte[]>> records = new ArrayList<>();
         try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
-            consumer.subscribe(Set.of(Topics.LINKS_CREATED));
+            consumer.subscribe(Set.of(topic));
             await("records").atMost(Duration.ofSeconds(30)).until(() -> {
                 consumer.poll(Duration.ofMillis(200)).forEach(records::add);
                 return records.size() >= count;

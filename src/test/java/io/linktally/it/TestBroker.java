@@ -69,10 +69,10 @@ final class TestBroker implements AutoCloseable {
     }
 
     /** The client settings that log in to a broker from {@link #startWithSasl()}. */
-    static String saslClientConfig() {
-        return "security.protocol=SASL_PLAINTEXT\nsasl.mechanism=PLAIN\n"
-                + "sasl.jaas.config=org.apache.kafka.common.security.plain.PlainLoginModule required username=\"" + SASL_USER
-                + "\" password=\"" + SASL_PASSWORD + "\";\n";
+    static Map<String, String> saslClientSettings() {
+        return Map.of("security.protocol", "SASL_PLAINTEXT", "sasl.mechanism", "PLAIN",
+                "sasl.jaas.config", "org.apache.kafka.common.security.plain.PlainLoginModule required username=\"" + SASL_USER
+                        + "\" password=\"" + SASL_PASSWORD + "\";");
     }
 
     String bootstrapServers() {
