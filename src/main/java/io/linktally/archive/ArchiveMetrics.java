@@ -17,6 +17,8 @@ final class ArchiveMetrics {
     final AtomicLong lag = new AtomicLong();
     final AtomicLong buffered = new AtomicLong();
     final AtomicLong paused = new AtomicLong();
+    /** When the object store's requests began failing with none succeeding since; 0 while they succeed. */
+    final AtomicLong storeFailingSinceMs = new AtomicLong();
 
     ArchiveMetrics(MeterRegistry registry) {
         records = Counter.builder("linktally.archive.records").description("Records stored in archive objects").register(registry);
@@ -36,5 +38,15 @@ final class ArchiveMetrics {
                 .description("Compressed bytes held, not yet stored").register(registry);
         Gauge.builder("linktally.archive.paused.partitions", paused, AtomicLong::get)
                 .description("Partitions not fetched until uploads catch up").register(registry);
+        // Requests are retried without end, so an error that never heals (a revoked key, a deleted
+        // bucket) shows here and in the logs rather than stopping the archiver: alert on it.
+        Gauge.builder("linktally.archive.store.failing", storeFailingSinceMs, ArchiveMetrics::secondsSince).baseUnit("seconds")
+                .description("How long the object store's requests have been failing with none succeeding; 0 while they succeed")
+                .register(registry);
+    }
+
+    private static double secondsSince(AtomicLong sinceMs) {
+        long since = sinceMs.get();
+        return since == 0 ? 0 : (System.currentTimeMillis() - since) / 1000.0;
     }
 }

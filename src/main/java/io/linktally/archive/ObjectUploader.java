@@ -105,10 +105,13 @@ final class ObjectUploader implements AutoCloseable {
                 return Optional.empty();
             }
             try {
-                return Optional.of(request.call());
+                T answer = request.call();
+                metrics.storeFailingSinceMs.set(0);
+                return Optional.of(answer);
             } catch (IOException | RuntimeException e) {
                 metrics.failures.increment();
                 long now = System.currentTimeMillis();
+                metrics.storeFailingSinceMs.compareAndSet(0, now);
                 if (attempt == 1 || Long.bitCount(attempt) == 1 || now - lastLogged >= 60_000) {
                     lastLogged = now;
                     LOG.warn("Object store failed {} (attempt {}), retrying in {} ms: {}", what, attempt, backoff, e.toString());

@@ -237,11 +237,14 @@ class ArchiveIT {
                     metrics.get("linktally.archive.buffered").gauge().value());
             assertThat(metrics.get("linktally.archive.lag").gauge().value()).as("records left in Kafka while S3 is down").isPositive();
             assertThat(metrics.get("linktally.archive.objects").counter().count()).isEqualTo(objectsDuringOutage);
+            await("the store failing for a second and more").atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(100))
+                    .until(() -> metrics.get("linktally.archive.store.failing").gauge().value() >= 1);
         } finally {
             s3.startProxy();
         }
         Map<TopicPartition, TreeMap<Long, ArchivedRecord>> sent = ArchiveData.inKafka(broker.bootstrapServers(), topic);
         awaitArchived(store, topic, sent);
+        assertThat(metrics.get("linktally.archive.store.failing").gauge().value()).as("once the store answers again").isZero();
         stop(archiver);
 
         ArchiveData.assertExactlyOnce(store, topic, sent);
