@@ -51,7 +51,9 @@ public final class PartitionOwners {
     /** The holders of every partition, by partition, or null while Kafka Streams does not know them all. */
     KeyQueryMetadata[] all() {
         Snapshot current = snapshot != null ? snapshot : rebuild();
-        return current == null ? null : current.owners.clone();
+        // Not running (also while restoring what it was given): asked afresh each time, since the
+        // assignment can change again with no state change to forget a snapshot by.
+        return current == null ? ownersNow() : current.owners.clone();
     }
 
     static int partition(String key, int partitions) {
@@ -63,6 +65,22 @@ public final class PartitionOwners {
             return null;
         }
         int asOf = generation.get();
+        KeyQueryMetadata[] owners = ownersNow();
+        if (owners == null) {
+            return null;
+        }
+        Snapshot built = new Snapshot(owners);
+        synchronized (this) {
+            if (generation.get() != asOf || streams.state() != KafkaStreams.State.RUNNING) {
+                return null;
+            }
+            snapshot = built;
+        }
+        return built;
+    }
+
+    /** Every partition's holders as Kafka Streams knows them now, or null while it does not know them all. */
+    private KeyQueryMetadata[] ownersNow() {
         PartitionCount count = new PartitionCount();
         if (!known(streams.queryMetadataForKey(TopologyNames.COUNTS_STORE, "", count)) || count.partitions <= 0) {
             return null;
@@ -74,14 +92,7 @@ public final class PartitionOwners {
                 return null;
             }
         }
-        Snapshot built = new Snapshot(owners);
-        synchronized (this) {
-            if (generation.get() != asOf || streams.state() != KafkaStreams.State.RUNNING) {
-                return null;
-            }
-            snapshot = built;
-        }
-        return built;
+        return owners;
     }
 
     private static boolean known(KeyQueryMetadata owner) {

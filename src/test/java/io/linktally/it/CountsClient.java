@@ -18,6 +18,9 @@ final class CountsClient {
     private static final ObjectMapper JSON = new ObjectMapper();
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
+    /** Set on an answer that came, in part or whole, from a standby copy. */
+    static final String SOURCE = "X-Linktally-Source";
+
     record Answer(int status, JsonNode body, HttpHeaders headers) {
     }
 

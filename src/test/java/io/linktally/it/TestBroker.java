@@ -39,19 +39,22 @@ final class TestBroker implements AutoCloseable {
         }
     }
 
-    /** The user, and its password, that a broker from {@link #startWithSasl()} lets in. */
+    /** The users, and their passwords, that a broker from {@link #startWithSasl()} lets in. */
     static final String SASL_USER = "linktally";
     static final String SASL_PASSWORD = "linktally-secret";
+    static final String SECOND_SASL_USER = "second";
+    static final String SECOND_SASL_PASSWORD = "second-secret";
 
     /**
-     * A broker whose client port takes only SASL/PLAIN logins (user {@link #SASL_USER}), and no
+     * A broker whose client port takes only SASL/PLAIN logins (users {@link #SASL_USER} and {@link #SECOND_SASL_USER}), and no
      * topics: clients reach it only with the security settings of a real cluster.
      */
     static TestBroker startWithSasl() {
         int port = FreePorts.next();
         int controller = FreePorts.next();
         String users = "org.apache.kafka.common.security.plain.PlainLoginModule required username=\"broker\" password=\"broker-secret\""
-                + " user_broker=\"broker-secret\" user_" + SASL_USER + "=\"" + SASL_PASSWORD + "\";";
+                + " user_broker=\"broker-secret\" user_" + SASL_USER + "=\"" + SASL_PASSWORD + "\""
+                + " user_" + SECOND_SASL_USER + "=\"" + SECOND_SASL_PASSWORD + "\";";
         Map<String, String> sasl = Map.of(
                 "listeners", "SASL_PLAINTEXT://localhost:" + port + ",CONTROLLER://localhost:" + controller,
                 "advertised.listeners", "SASL_PLAINTEXT://localhost:" + port,
@@ -70,9 +73,13 @@ final class TestBroker implements AutoCloseable {
 
     /** The client settings that log in to a broker from {@link #startWithSasl()}. */
     static Map<String, String> saslClientSettings() {
+        return saslClientSettings(SASL_USER, SASL_PASSWORD);
+    }
+
+    static Map<String, String> saslClientSettings(String user, String password) {
         return Map.of("security.protocol", "SASL_PLAINTEXT", "sasl.mechanism", "PLAIN",
-                "sasl.jaas.config", "org.apache.kafka.common.security.plain.PlainLoginModule required username=\"" + SASL_USER
-                        + "\" password=\"" + SASL_PASSWORD + "\";");
+                "sasl.jaas.config", "org.apache.kafka.common.security.plain.PlainLoginModule required username=\"" + user
+                        + "\" password=\"" + password + "\";");
     }
 
     String bootstrapServers() {
