@@ -10,7 +10,10 @@ import io.linktally.kafka.KafkaConnection;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
@@ -34,6 +37,7 @@ class RestoringOwnerIT {
     private static final String TOP = "/v1/top?metric=shares&window=24h&limit=50";
 
     private final CountsClient client = new CountsClient();
+    private final Instant since = Instant.now().truncatedTo(ChronoUnit.HOURS).minus(Duration.ofHours(1));
 
     @Test
     void anOwnerStillRestoringAnswersFromTheStandbysThenFromItsOwnStores() throws Exception {
@@ -63,9 +67,11 @@ class RestoringOwnerIT {
                                     && fromB.headers().firstValue(CountsClient.SOURCE).isEmpty();
                         });
                 assertThat(top.get()).contains("\"count\"");
-                Map<String, Long> counts = new java.util.HashMap<>();
+                Map<String, Long> counts = new HashMap<>();
+                Map<String, String> series = new HashMap<>();
                 for (String url : urls) {
                     counts.put(url, client.get(a, "/v1/counts?url=" + url).body().get("shares").asLong());
+                    series.put(url, client.get(a, timeseries(url)).body().toString());
                 }
 
                 assertThat(b.stop()).isZero();
@@ -88,13 +94,19 @@ class RestoringOwnerIT {
                             return answer.status() == 200 && answer.headers().firstValue(CountsClient.SOURCE).orElse("").equals("standby");
                         });
                 int fromStandby = 0;
+                int seriesFromStandby = 0;
                 for (String url : urls) {
                     CountsClient.Answer answer = client.get(wiped, "/v1/counts?url=" + url);
                     assertThat(answer.status()).isEqualTo(200);
                     assertThat(answer.body().get("shares").asLong()).as(url).isEqualTo(counts.get(url));
                     fromStandby += answer.headers().firstValue(CountsClient.SOURCE).isPresent() ? 1 : 0;
+                    CountsClient.Answer points = client.get(wiped, timeseries(url));
+                    assertThat(points.status()).isEqualTo(200);
+                    assertThat(points.body().toString()).as(url).isEqualTo(series.get(url));
+                    seriesFromStandby += points.headers().firstValue(CountsClient.SOURCE).isPresent() ? 1 : 0;
                 }
-                assertThat(fromStandby).as("URLs of the partitions it restores, answered by standbys").isPositive();
+                assertThat(fromStandby).as("URLs of the partitions it restores, counts answered by standbys").isPositive();
+                assertThat(seriesFromStandby).as("URLs of the partitions it restores, time series answered by standbys").isPositive();
 
                 quota(first, null);
                 await("the wiped owner answers from its own restored stores").atMost(Duration.ofSeconds(90))
@@ -110,6 +122,11 @@ class RestoringOwnerIT {
                 running.forEach(ServeProcess::close);
             }
         }
+    }
+
+    /** Shares by hour over a fixed range, so that answers asked at different times are the same. */
+    private String timeseries(String url) {
+        return "/v1/timeseries?url=" + url + "&metric=shares&interval=hour&from=" + since + "&to=" + since.plus(Duration.ofHours(3));
     }
 
     private static ServeProcess start(List<ServeProcess> running, String name, TestBroker broker, Path config) throws Exception {
