@@ -1,5 +1,6 @@
 package io.linktally.kafka;
 
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Properties;
@@ -15,6 +16,8 @@ import org.apache.kafka.clients.CommonClientConfigs;
  * giving one another value is refused rather than silently overridden or silently ignored.
  */
 public record KafkaConnection(String bootstrapServers, Map<String, String> settings) {
+    private static final List<String> STREAMS_CLIENT_PREFIXES = List.of(
+            "main.consumer.", "restore.consumer.", "global.consumer.", "consumer.", "producer.", "admin.");
 
     public KafkaConnection {
         Objects.requireNonNull(bootstrapServers);
@@ -37,9 +40,12 @@ public record KafkaConnection(String bootstrapServers, Map<String, String> setti
     public Properties properties(String client, Map<String, ?> own) {
         Map<String, String> conflicts = new TreeMap<>();
         for (Map.Entry<String, ?> setting : own.entrySet()) {
-            String theirs = settings.get(setting.getKey());
-            if (theirs != null && !theirs.equals(String.valueOf(setting.getValue()))) {
-                conflicts.put(setting.getKey(), String.valueOf(setting.getValue()));
+            String value = String.valueOf(setting.getValue());
+            for (String key : namesFor(setting.getKey())) {
+                String theirs = settings.get(key);
+                if (theirs != null && !theirs.equals(value)) {
+                    conflicts.put(key, value);
+                }
             }
         }
         if (!conflicts.isEmpty()) {
@@ -54,6 +60,20 @@ public record KafkaConnection(String bootstrapServers, Map<String, String> setti
         props.put(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
         props.putAll(own);
         return props;
+    }
+
+    /**
+     * The names under which a file could set what linktally sets as {@code name}: Kafka Streams
+     * gives a client-prefixed setting ({@code producer.linger.ms}) precedence over the plain one,
+     * so a plain {@code linger.ms} in the file would be silently outranked.
+     */
+    private static List<String> namesFor(String name) {
+        for (String prefix : STREAMS_CLIENT_PREFIXES) {
+            if (name.startsWith(prefix)) {
+                return List.of(name, name.substring(prefix.length()));
+            }
+        }
+        return List.of(name);
     }
 
     /** The setting names of the file, for a log line (never their values: they may be secrets). */

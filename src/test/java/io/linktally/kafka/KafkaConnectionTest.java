@@ -30,6 +30,16 @@ class KafkaConnectionTest {
     }
 
     @Test
+    void aPlainSettingCannotBeOutrankedByTheClientPrefixedOneLinktallyGivesKafkaStreams() {
+        KafkaConnection tuned = new KafkaConnection("kafka-1:9093", Map.of("linger.ms", "50", "fetch.max.wait.ms", "100"));
+        assertThatThrownBy(() -> tuned.properties("Kafka Streams", Map.of("producer.linger.ms", 20, "consumer.fetch.max.wait.ms", 100)))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageStartingWith("--kafka-config sets what linktally sets itself for its Kafka Streams: linger.ms=50 (linktally: 20);");
+        assertThat(new KafkaConnection("kafka-1:9093", Map.of("fetch.max.wait.ms", "100"))
+                .properties("Kafka Streams", Map.of("consumer.fetch.max.wait.ms", 100))).containsEntry("fetch.max.wait.ms", "100");
+    }
+
+    @Test
     void theClusterIsGivenByTheBootstrapServersAlone() {
         assertThatThrownBy(() -> new KafkaConnection("kafka-1:9093", Map.of("bootstrap.servers", "elsewhere:9092")))
                 .isInstanceOf(IllegalArgumentException.class)
