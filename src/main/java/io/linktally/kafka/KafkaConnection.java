@@ -63,14 +63,19 @@ public record KafkaConnection(String bootstrapServers, Map<String, String> setti
     }
 
     /**
-     * The names under which a file could set what linktally sets as {@code name}: Kafka Streams
-     * gives a client-prefixed setting ({@code producer.linger.ms}) precedence over the plain one,
-     * so a plain {@code linger.ms} in the file would be silently outranked.
+     * The names under which a file could set what linktally sets as {@code name}. Kafka Streams
+     * ranks a client-prefixed setting ({@code producer.linger.ms}) over the plain one, and a
+     * consumer's own prefix ({@code main.consumer.}) over {@code consumer.}: a plain
+     * {@code linger.ms} in the file would be silently outranked, a {@code main.consumer.} one
+     * would silently win.
      */
     private static List<String> namesFor(String name) {
         for (String prefix : STREAMS_CLIENT_PREFIXES) {
             if (name.startsWith(prefix)) {
-                return List.of(name, name.substring(prefix.length()));
+                String plain = name.substring(prefix.length());
+                return prefix.equals("consumer.")
+                        ? List.of(name, plain, "main.consumer." + plain, "restore.consumer." + plain, "global.consumer." + plain)
+                        : List.of(name, plain);
             }
         }
         return List.of(name);

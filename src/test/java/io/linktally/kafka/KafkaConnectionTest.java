@@ -35,6 +35,10 @@ class KafkaConnectionTest {
         assertThatThrownBy(() -> tuned.properties("Kafka Streams", Map.of("producer.linger.ms", 20, "consumer.fetch.max.wait.ms", 100)))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageStartingWith("--kafka-config sets what linktally sets itself for its Kafka Streams: linger.ms=50 (linktally: 20);");
+        KafkaConnection mainConsumer = new KafkaConnection("kafka-1:9093", Map.of("main.consumer.max.poll.records", "500"));
+        assertThatThrownBy(() -> mainConsumer.properties("Kafka Streams", Map.of("consumer.max.poll.records", 2000)))
+                .hasMessageStartingWith("--kafka-config sets what linktally sets itself for its Kafka Streams:"
+                        + " main.consumer.max.poll.records=500 (linktally: 2000);");
         assertThat(new KafkaConnection("kafka-1:9093", Map.of("fetch.max.wait.ms", "100"))
                 .properties("Kafka Streams", Map.of("consumer.fetch.max.wait.ms", 100))).containsEntry("fetch.max.wait.ms", "100");
     }
