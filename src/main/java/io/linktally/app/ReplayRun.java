@@ -5,6 +5,7 @@ import io.linktally.archive.ObjectStore;
 import io.linktally.archive.ObjectStores;
 import io.linktally.kafka.KafkaClients;
 import io.linktally.kafka.KafkaConnection;
+import io.linktally.kafka.TopicAdmin;
 import io.linktally.replay.DryRun;
 import io.linktally.replay.ReplayCheckpoint;
 import io.linktally.replay.ReplayPlan;
@@ -139,15 +140,14 @@ public final class ReplayRun implements AutoCloseable {
     private Map<String, Boolean> partitioning(Admin admin, ReplayPlan plan) throws ExecutionException, InterruptedException {
         Set<String> wanted = new HashSet<>(settings.topics());
         settings.topics().forEach(topic -> wanted.add(settings.target(topic)));
-        Set<String> existing = admin.listTopics().names().get();
+        Set<String> existing = new TopicAdmin(admin).existing(wanted);
         for (String topic : settings.topics()) {
             if (!existing.contains(settings.target(topic))) {
                 throw new IllegalArgumentException("the target topic " + settings.target(topic)
                         + " does not exist: create it first (linktally topics creates the contract's topics)");
             }
         }
-        wanted.retainAll(existing);
-        Map<String, TopicDescription> described = admin.describeTopics(wanted).allTopicNames().get();
+        Map<String, TopicDescription> described = admin.describeTopics(existing).allTopicNames().get();
         Map<String, Integer> seen = plan.partitionsSeen();
         Map<String, Boolean> keep = new HashMap<>();
         for (String topic : settings.topics()) {

@@ -80,6 +80,14 @@ public final class FileObjectStore implements ObjectStore {
         }
         List<StoredObject> found = new ArrayList<>();
         Files.walkFileTree(start, new SimpleFileVisitor<>() {
+            /** Not into a directory whose keys all sort before startAfter: a replay's later days skip the earlier ones unread. */
+            @Override
+            public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes attributes) {
+                String under = keyOf(dir) + "/";
+                boolean allBefore = !dir.equals(start) && under.compareTo(startAfter) < 0 && !startAfter.startsWith(under);
+                return allBefore ? FileVisitResult.SKIP_SUBTREE : FileVisitResult.CONTINUE;
+            }
+
             @Override
             public FileVisitResult visitFile(Path file, BasicFileAttributes attributes) {
                 String key = keyOf(file);

@@ -60,8 +60,7 @@ public final class KafkaOptions {
         Map<String, String> settings = new TreeMap<>();
         file.stringPropertyNames().forEach(name -> settings.put(name, file.getProperty(name)));
         if (settings.containsKey("bootstrap.servers")) {
-            throw new ParameterException(spec.commandLine(),
-                    "--kafka-config sets bootstrap.servers: give the cluster with --bootstrap-servers instead");
+            throw new ParameterException(spec.commandLine(), KafkaConnection.BOOTSTRAP_SERVERS_IN_FILE);
         }
         return settings;
     }

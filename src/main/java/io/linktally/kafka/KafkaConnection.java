@@ -16,6 +16,9 @@ import org.apache.kafka.clients.CommonClientConfigs;
  * giving one another value is refused rather than silently overridden or silently ignored.
  */
 public record KafkaConnection(String bootstrapServers, Map<String, String> settings) {
+    /** Why a file may not name the cluster. */
+    public static final String BOOTSTRAP_SERVERS_IN_FILE =
+            "--kafka-config sets bootstrap.servers: give the cluster with --bootstrap-servers instead";
     private static final List<String> STREAMS_CLIENT_PREFIXES = List.of(
             "main.consumer.", "restore.consumer.", "global.consumer.", "consumer.", "producer.", "admin.");
 
@@ -23,7 +26,7 @@ public record KafkaConnection(String bootstrapServers, Map<String, String> setti
         Objects.requireNonNull(bootstrapServers);
         settings = Map.copyOf(settings);
         if (settings.containsKey(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG)) {
-            throw new IllegalArgumentException("--kafka-config sets bootstrap.servers: give the cluster with --bootstrap-servers instead");
+            throw new IllegalArgumentException(BOOTSTRAP_SERVERS_IN_FILE);
         }
     }
 

@@ -5,7 +5,6 @@ import java.net.http.HttpClient;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -14,6 +13,7 @@ import java.util.Map;
 import java.util.Random;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
+import java.util.stream.Stream;
 
 /**
  * scripts/bench/lookup: wrk against one serve instance, then the same instance with two more
@@ -168,10 +168,7 @@ public final class LookupBench {
     private static Map<String, Row> runAll(List<Scenario> saturated, List<Scenario> once, int rounds, int port, Path lua, int seconds)
             throws Exception {
         // Unmeasured runs of every scenario first, so the JIT and connection pools are warm for all rows alike.
-        for (Scenario scenario : saturated) {
-            wrk(scenario, port, lua, 3);
-        }
-        for (Scenario scenario : once) {
+        for (Scenario scenario : Stream.concat(saturated.stream(), once.stream()).toList()) {
             wrk(scenario, port, lua, 3);
         }
         Map<String, List<Result>> byRound = new LinkedHashMap<>();
@@ -185,8 +182,7 @@ public final class LookupBench {
         List<Result> ceilings = byRound.get(saturated.get(0).name());
         Map<String, Row> rows = new LinkedHashMap<>();
         int medianCeiling = medianIndex(ceilings.stream().map(Result::rps).toList());
-        rows.put(saturated.get(0).name(), new Row(ceilings.get(medianCeiling), ceilings.get(medianCeiling).rps(),
-                Collections.nCopies(rounds, 1.0)));
+        rows.put(saturated.get(0).name(), new Row(ceilings.get(medianCeiling), ceilings.get(medianCeiling).rps(), List.of()));
         for (Scenario scenario : saturated.subList(1, saturated.size())) {
             List<Result> results = byRound.get(scenario.name());
             List<Double> ratios = IntStream.range(0, rounds).mapToObj(i -> results.get(i).rps() / ceilings.get(i).rps()).toList();
@@ -202,7 +198,7 @@ public final class LookupBench {
     }
 
     /** The index of the median value (the lower middle one for an even count). */
-    static int medianIndex(List<Double> values) {
+    private static int medianIndex(List<Double> values) {
         List<Integer> order = IntStream.range(0, values.size()).boxed()
                 .sorted(Comparator.comparingDouble(values::get)).toList();
         return order.get((values.size() - 1) / 2);

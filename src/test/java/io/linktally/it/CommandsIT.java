@@ -182,13 +182,7 @@ class CommandsIT {
     }
 
     private static Path saslConfigFile() throws IOException {
-        Path config = Files.createTempFile(Path.of("target"), "kafka-sasl-", ".properties");
-        Properties settings = new Properties();
-        settings.putAll(TestBroker.saslClientSettings());
-        try (var out = Files.newBufferedWriter(config, StandardCharsets.UTF_8)) {
-            settings.store(out, "SASL/PLAIN login to the test broker");
-        }
-        return config;
+        return TestBroker.clientConfigFile(TestBroker.saslClientSettings());
     }
 
     @Test

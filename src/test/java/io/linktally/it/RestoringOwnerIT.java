@@ -17,7 +17,6 @@ import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import org.apache.kafka.clients.admin.Admin;
@@ -144,14 +143,9 @@ class RestoringOwnerIT {
     }
 
     private static Path config(Map<String, String> login) throws Exception {
-        Properties settings = new Properties();
-        settings.putAll(login);
+        Map<String, String> settings = new HashMap<>(login);
         settings.put("acceptable.recovery.lag", "1000000000");
-        Path file = Files.createTempFile(Path.of("target"), "kafka-restoring-", ".properties");
-        try (var out = Files.newBufferedWriter(file)) {
-            settings.store(out, null);
-        }
-        return file;
+        return TestBroker.clientConfigFile(settings);
     }
 
     /** Shares of {@code distinct} URLs, stamped now so that they are in the top windows; the URLs. */

@@ -6,10 +6,13 @@ import io.linktally.kafka.SingleNodeBroker;
 import io.linktally.kafka.TopicAdmin;
 import io.linktally.kafka.TopicDefinition;
 import java.io.IOException;
+import java.io.Writer;
+import java.nio.charset.StandardCharsets;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
+import java.util.Properties;
 import org.apache.kafka.clients.admin.Admin;
 
 /** The project's own single-node KRaft broker, in the test's JVM, with the contract's topics. */
@@ -80,6 +83,17 @@ final class TestBroker implements AutoCloseable {
         return Map.of("security.protocol", "SASL_PLAINTEXT", "sasl.mechanism", "PLAIN",
                 "sasl.jaas.config", "org.apache.kafka.common.security.plain.PlainLoginModule required username=\"" + user
                         + "\" password=\"" + password + "\";");
+    }
+
+    /** A file for {@code --kafka-config} holding {@code settings}. */
+    static Path clientConfigFile(Map<String, String> settings) throws IOException {
+        Path file = Files.createTempFile(Path.of("target"), "kafka-config-", ".properties");
+        Properties properties = new Properties();
+        properties.putAll(settings);
+        try (Writer out = Files.newBufferedWriter(file, StandardCharsets.UTF_8)) {
+            properties.store(out, null);
+        }
+        return file;
     }
 
     String bootstrapServers() {
