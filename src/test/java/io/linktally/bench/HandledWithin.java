@@ -37,9 +37,13 @@ final class HandledWithin {
         return new Counts(value(bucket, text), value(count, text));
     }
 
+    /** Fails rather than reads a missing series as 0, which would print a share that was never measured. */
     private static double value(Pattern pattern, String text) {
         Matcher matcher = pattern.matcher(text);
-        return matcher.find() ? Double.parseDouble(matcher.group(1)) : 0;
+        if (!matcher.find()) {
+            throw new IllegalStateException("no series matching " + pattern.pattern() + " in serve's /metrics");
+        }
+        return Double.parseDouble(matcher.group(1));
     }
 
     record Counts(double withinOneMs, double all) {
