@@ -59,19 +59,21 @@ public final class ServeApplication implements AutoCloseable {
     private final KafkaStreams streams;
     private final KafkaEventPublisher publisher;
     private final Javalin http;
+    private final RemoteCounts peers;
     private volatile Optional<ArchiveRunner> archive = Optional.empty();
     private final CountDownLatch stopped = new CountDownLatch(1);
     private volatile boolean failed;
     private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
 
     private ServeApplication(SingleNodeBroker broker, RocksDbMemory memory, Countries countries, KafkaStreams streams,
-                             KafkaEventPublisher publisher, Javalin http) {
+                             KafkaEventPublisher publisher, Javalin http, RemoteCounts peers) {
         this.broker = broker;
         this.memory = memory;
         this.countries = countries;
         this.streams = streams;
         this.publisher = publisher;
         this.http = http;
+        this.peers = peers;
     }
 
     public static ServeApplication start(ServeOptions options, ArchiveOptions archiveOptions, Optional<String> bootstrapServers,
@@ -127,7 +129,7 @@ public final class ServeApplication implements AutoCloseable {
         Javalin http = HttpApi.create(new HttpApi.Lookups(lookup, buckets, top), new StreamsReadiness(streams), publisher, httpSettings,
                 metrics);
 
-        ServeApplication app = new ServeApplication(broker, memory, countries, streams, publisher, http);
+        ServeApplication app = new ServeApplication(broker, memory, countries, streams, publisher, http, peers);
         streams.setUncaughtExceptionHandler(new StreamThreadFailures(Clock.systemUTC(), metrics));
         streams.setStateListener((newState, oldState) -> {
             LOG.info("Kafka Streams {} -> {}", oldState, newState);
@@ -188,6 +190,7 @@ public final class ServeApplication implements AutoCloseable {
             // Kafka Streams must still be closed in order below.
             LOG.warn("HTTP stopped without waiting for every request in flight: {}", e.toString());
         }
+        peers.close();
         archive.ifPresent(ArchiveRunner::close);
         streams.close(CloseOptions.groupMembershipOperation(CloseOptions.GroupMembershipOperation.LEAVE_GROUP)
                 .withTimeout(CLOSE_TIMEOUT));

@@ -2,6 +2,7 @@ package io.linktally.query;
 
 import io.linktally.topology.BucketSettings;
 import io.linktally.topology.LinkCounts;
+import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -9,7 +10,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.TreeMap;
-import java.util.concurrent.ExecutionException;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.apache.kafka.streams.KafkaStreams;
@@ -116,12 +116,9 @@ public final class BucketLookup implements BucketReads {
         } else if (!active.equals(HostInfo.unavailable()) && !remote.recentlyDown(active)) {
             try {
                 forwarded.increment();
-                return new Attempt(remote.fetch(active, range, false).get(), null);
-            } catch (ExecutionException e) {
-                reason = "peer " + active.host() + ":" + active.port() + " could not answer: " + e.getCause().getMessage();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new StoreUnavailableException("interrupted", e);
+                return new Attempt(remote.buckets(active, range, false), null);
+            } catch (IOException | StoreUnavailableException e) {
+                reason = "peer " + active.host() + ":" + active.port() + " could not answer: " + e.getMessage();
             }
         }
         if (owner.standbyHosts().contains(self)) {
@@ -136,12 +133,9 @@ public final class BucketLookup implements BucketReads {
             }
             try {
                 forwarded.increment();
-                return new Attempt(remote.fetch(standby, range, true).get(), null);
-            } catch (ExecutionException e) {
-                reason = "standby " + standby.host() + ":" + standby.port() + " could not answer: " + e.getCause().getMessage();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new StoreUnavailableException("interrupted", e);
+                return new Attempt(remote.buckets(standby, range, true), null);
+            } catch (IOException | StoreUnavailableException e) {
+                reason = "standby " + standby.host() + ":" + standby.port() + " could not answer: " + e.getMessage();
             }
         }
         return new Attempt(null, reason);

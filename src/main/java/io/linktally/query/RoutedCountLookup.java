@@ -154,11 +154,13 @@ public final class RoutedCountLookup implements CountLookup {
     }
 
     private String askInParallel(List<String> urls, CountResult[] results, Map<Target, List<Integer>> asks, Set<HostInfo> unreachable) {
-        Map<Target, CompletableFuture<List<CountResult>>> answers = new LinkedHashMap<>();
+        Map<Target, RemoteCounts.Ask<List<CountResult>>> calls = new LinkedHashMap<>();
         asks.forEach((target, indices) -> {
             forwarded.increment(indices.size());
-            answers.put(target, remote.fetch(target.host(), indices.stream().map(urls::get).toList(), target.standby()));
+            List<String> theirs = indices.stream().map(urls::get).toList();
+            calls.put(target, () -> remote.counts(target.host(), theirs, target.standby()));
         });
+        Map<Target, CompletableFuture<List<CountResult>>> answers = remote.askAll(calls);
         String reason = null;
         for (Map.Entry<Target, CompletableFuture<List<CountResult>>> answer : answers.entrySet()) {
             List<Integer> indices = asks.get(answer.getKey());

@@ -158,29 +158,22 @@ public final class TopLookup implements TopReads {
     }
 
     private Attempt ask(Plan plan, TopWindow window, TopMetric metric, int limit, Set<HostInfo> failed, Set<Integer> unreadyHere) {
-        Map<HostInfo, CompletableFuture<TopLinksAnswer>> answers = new LinkedHashMap<>();
+        Map<HostInfo, RemoteCounts.Ask<TopLinksAnswer>> calls = new LinkedHashMap<>();
         for (Map.Entry<HostInfo, Set<Integer>> entry : plan.byHost.entrySet()) {
             HostInfo host = entry.getKey();
             boolean standby = plan.standbyHosts.contains(host);
-            if (host.equals(self)) {
-                // Partition by partition, so that one still restoring here is asked of a standby next time.
-                List<TopLinksAnswer> mine = new ArrayList<>();
-                StoreUnavailableException failure = null;
-                for (int partition : entry.getValue()) {
-                    try {
-                        mine.add(localTop(window, metric, limit, Set.of(partition), standby));
-                        unreadyHere.remove(partition);
-                    } catch (StoreUnavailableException e) {
-                        failure = e;
-                        unreadyHere.add(partition);
-                    }
-                }
-                answers.put(host, failure == null ? CompletableFuture.completedFuture(merged(mine, limit)) : CompletableFuture.failedFuture(failure));
-            } else {
+            if (!host.equals(self)) {
                 forwarded.increment();
-                answers.put(host, remote.fetchTop(host, window, metric, limit, entry.getValue(), standby));
+                calls.put(host, () -> remote.top(host, window, metric, limit, entry.getValue(), standby));
             }
         }
+        Set<Integer> here = plan.byHost.get(self);
+        if (here != null) {
+            // Last, so that it runs on this thread while the peers are asked.
+            boolean standby = plan.standbyHosts.contains(self);
+            calls.put(self, () -> topHere(window, metric, limit, here, standby, unreadyHere));
+        }
+        Map<HostInfo, CompletableFuture<TopLinksAnswer>> answers = remote.askAll(calls);
         List<TopLinksAnswer> parts = new ArrayList<>();
         String reason = null;
         for (Map.Entry<HostInfo, CompletableFuture<TopLinksAnswer>> answer : answers.entrySet()) {
@@ -199,6 +192,26 @@ public final class TopLookup implements TopReads {
             }
         }
         return reason != null ? new Attempt(null, reason) : new Attempt(merged(parts, limit), null);
+    }
+
+    /** Partition by partition, so that one still restoring here is asked of a standby next time. */
+    private TopLinksAnswer topHere(TopWindow window, TopMetric metric, int limit, Set<Integer> partitions, boolean standby,
+                                   Set<Integer> unreadyHere) {
+        List<TopLinksAnswer> mine = new ArrayList<>();
+        StoreUnavailableException failure = null;
+        for (int partition : partitions) {
+            try {
+                mine.add(localTop(window, metric, limit, Set.of(partition), standby));
+                unreadyHere.remove(partition);
+            } catch (StoreUnavailableException e) {
+                failure = e;
+                unreadyHere.add(partition);
+            }
+        }
+        if (failure != null) {
+            throw failure;
+        }
+        return merged(mine, limit);
     }
 
     private static TopLinksAnswer merged(List<TopLinksAnswer> parts, int limit) {

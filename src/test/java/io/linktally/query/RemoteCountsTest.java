@@ -6,27 +6,38 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.linktally.MutableClock;
 import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
+import java.io.InterruptedIOException;
 import java.net.ConnectException;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
 import org.apache.kafka.streams.state.HostInfo;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 class RemoteCountsTest {
     private final MutableClock clock = new MutableClock(Instant.parse("2026-11-23T12:00:00Z"));
     private final RemoteCounts remote = new RemoteCounts(Duration.ofSeconds(2), clock);
 
+    @AfterEach
+    void closeClient() {
+        remote.close();
+    }
+
     @Test
     void aPeerThatRefusesConnectionsIsLeftAloneForASecondByEveryLookup() throws Exception {
         HostInfo dead = new HostInfo("127.0.0.1", closedPort());
         assertThat(remote.recentlyDown(dead)).isFalse();
 
-        assertThatThrownBy(() -> remote.fetch(dead, List.of("https://example.com/"), false).get())
-                .isInstanceOf(ExecutionException.class).hasCauseInstanceOf(ConnectException.class);
+        assertThatThrownBy(() -> remote.counts(dead, List.of("https://example.com/"), false)).isInstanceOf(ConnectException.class);
 
         assertThat(remote.recentlyDown(dead)).isTrue();
         clock.advance(RemoteCounts.PEER_DOWN.minusMillis(1));
@@ -46,13 +57,60 @@ class RemoteCountsTest {
         try {
             HostInfo alive = new HostInfo("127.0.0.1", server.getAddress().getPort());
 
-            assertThatThrownBy(() -> remote.fetch(alive, List.of("https://example.com/"), false).get())
-                    .isInstanceOf(ExecutionException.class).hasCauseInstanceOf(StoreUnavailableException.class);
+            assertThatThrownBy(() -> remote.counts(alive, List.of("https://example.com/"), false))
+                    .isInstanceOf(StoreUnavailableException.class).hasMessage("127.0.0.1:" + alive.port() + " answered 503");
 
             assertThat(remote.recentlyDown(alive)).isFalse();
         } finally {
             server.stop(0);
         }
+    }
+
+    @Test
+    void theLastAskRunsOnTheCallingThreadAndTheOthersBesideIt() throws Exception {
+        Thread caller = Thread.currentThread();
+        CountDownLatch firstStarted = new CountDownLatch(1);
+        Map<String, RemoteCounts.Ask<Thread>> asks = new LinkedHashMap<>();
+        asks.put("first", () -> {
+            firstStarted.countDown();
+            return Thread.currentThread();
+        });
+        // The last ask waits for the first: they can only both finish if they run at the same time.
+        asks.put("last", () -> {
+            try {
+                assertThat(firstStarted.await(30, TimeUnit.SECONDS)).isTrue();
+            } catch (InterruptedException e) {
+                throw new InterruptedIOException();
+            }
+            return Thread.currentThread();
+        });
+
+        Map<String, CompletableFuture<Thread>> answers = remote.askAll(asks);
+
+        assertThat(answers.keySet()).containsExactly("first", "last");
+        assertThat(answers.get("last")).isCompletedWithValue(caller);
+        assertThat(answers.get("first").get(30, TimeUnit.SECONDS)).isNotSameAs(caller);
+        assertThat(answers.get("first").get().getName()).startsWith("linktally-forward-");
+    }
+
+    @Test
+    void anAskThatFailsFailsOnlyItsOwnAnswerWithWhatItThrew() throws Exception {
+        Map<String, RemoteCounts.Ask<String>> asks = new LinkedHashMap<>();
+        asks.put("unreachable", () -> {
+            throw new ConnectException("refused");
+        });
+        asks.put("refusing", () -> {
+            throw new StoreUnavailableException("answered 503");
+        });
+        asks.put("answering", () -> "42");
+
+        Map<String, CompletableFuture<String>> answers = remote.askAll(asks);
+
+        assertThatThrownBy(() -> answers.get("unreachable").get(30, TimeUnit.SECONDS)).isInstanceOf(ExecutionException.class)
+                .cause().isInstanceOf(ConnectException.class).hasMessage("refused");
+        assertThatThrownBy(() -> answers.get("refusing").get(30, TimeUnit.SECONDS)).isInstanceOf(ExecutionException.class)
+                .cause().isInstanceOf(StoreUnavailableException.class).hasMessage("answered 503");
+        assertThat(answers.get("answering")).isCompletedWithValue("42");
     }
 
     private static int closedPort() throws IOException {
