@@ -1,10 +1,6 @@
 package io.linktally.bench;
 
-import java.net.URI;
 import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
@@ -32,18 +28,8 @@ final class HandledWithin {
 
     /** The requests counted so far: within 1 ms, and all. */
     Counts now() throws Exception {
-        String text = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/metrics")).build(),
-                HttpResponse.BodyHandlers.ofString()).body();
-        return new Counts(value(bucket, text), value(count, text));
-    }
-
-    /** Fails rather than reads a missing series as 0, which would print a share that was never measured. */
-    private static double value(Pattern pattern, String text) {
-        Matcher matcher = pattern.matcher(text);
-        if (!matcher.find()) {
-            throw new IllegalStateException("no series matching " + pattern.pattern() + " in serve's /metrics");
-        }
-        return Double.parseDouble(matcher.group(1));
+        String text = ServeMetrics.text(http, port);
+        return new Counts(ServeMetrics.value(bucket, text), ServeMetrics.value(count, text));
     }
 
     record Counts(double withinOneMs, double all) {
