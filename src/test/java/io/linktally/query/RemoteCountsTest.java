@@ -4,16 +4,24 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.linktally.MutableClock;
+import io.linktally.topology.LinkCounts;
 import com.sun.net.httpserver.HttpServer;
+import java.io.BufferedReader;
 import java.io.IOException;
+import java.io.InputStreamReader;
 import java.io.InterruptedIOException;
+import java.io.OutputStream;
 import java.net.ConnectException;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
@@ -64,6 +72,48 @@ class RemoteCountsTest {
         } finally {
             server.stop(0);
         }
+    }
+
+    @Test
+    void aConnectionThePeerClosedMeanwhileIsReplacedNotTakenForThePeerBeingDown() throws Exception {
+        try (ServerSocket server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
+            // Answers one request per connection and then closes it without saying so, as a peer
+            // that restarted or dropped an idle connection leaves the pooled one behind.
+            Thread peer = new Thread(() -> {
+                while (!server.isClosed()) {
+                    try (Socket connection = server.accept()) {
+                        answerOneRequest(connection);
+                    } catch (IOException e) {
+                        return;
+                    }
+                }
+            });
+            peer.setDaemon(true);
+            peer.start();
+            HostInfo alive = new HostInfo("127.0.0.1", server.getLocalPort());
+
+            assertThat(remote.counts(alive, List.of("https://example.com/"), false)).containsExactly(CountResult.active(new LinkCounts(3, 2, 1)));
+            assertThat(remote.counts(alive, List.of("https://example.com/"), false)).containsExactly(CountResult.active(new LinkCounts(3, 2, 1)));
+
+            assertThat(remote.recentlyDown(alive)).isFalse();
+        }
+    }
+
+    private static void answerOneRequest(Socket connection) throws IOException {
+        BufferedReader request = new BufferedReader(new InputStreamReader(connection.getInputStream(), StandardCharsets.US_ASCII));
+        int length = 0;
+        for (String line = request.readLine(); line != null && !line.isEmpty(); line = request.readLine()) {
+            if (line.toLowerCase(Locale.ROOT).startsWith("content-length:")) {
+                length = Integer.parseInt(line.substring("content-length:".length()).trim());
+            }
+        }
+        request.skip(length);
+        byte[] body = "{\"counts\":[{\"shares\":3,\"clicks\":2,\"bot_clicks\":1,\"standby_lag\":-1}]}".getBytes(StandardCharsets.UTF_8);
+        OutputStream answer = connection.getOutputStream();
+        answer.write(("HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: " + body.length + "\r\n\r\n")
+                .getBytes(StandardCharsets.US_ASCII));
+        answer.write(body);
+        answer.flush();
     }
 
     @Test
