@@ -11,6 +11,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
 import java.util.TreeMap;
+import org.apache.kafka.clients.CommonClientConfigs;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
@@ -59,7 +60,7 @@ public final class KafkaOptions {
         }
         Map<String, String> settings = new TreeMap<>();
         file.stringPropertyNames().forEach(name -> settings.put(name, file.getProperty(name)));
-        if (settings.containsKey("bootstrap.servers")) {
+        if (settings.containsKey(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG)) {
             throw new ParameterException(spec.commandLine(), KafkaConnection.BOOTSTRAP_SERVERS_IN_FILE);
         }
         return settings;
