@@ -50,7 +50,13 @@ public final class PartitionOwners {
 
     /** The holders of every partition, by partition, or null while Kafka Streams does not know them all. */
     KeyQueryMetadata[] all() {
-        Snapshot current = snapshot != null ? snapshot : rebuild();
+        Snapshot current = snapshot;
+        if (current == null && streams.state() == KafkaStreams.State.RUNNING) {
+            current = rebuild();
+            if (current == null) {
+                return null;
+            }
+        }
         // Not running (also while restoring what it was given): asked afresh each time, since the
         // assignment can change again with no state change to forget a snapshot by.
         return current == null ? ownersNow() : current.owners.clone();
@@ -60,6 +66,7 @@ public final class PartitionOwners {
         return Utils.toPositive(Utils.murmur2(key.getBytes(StandardCharsets.UTF_8))) % partitions;
     }
 
+    /** Every partition's holders read now, kept while nothing changed meanwhile; null while not running or not all known. */
     private Snapshot rebuild() {
         if (streams.state() != KafkaStreams.State.RUNNING) {
             return null;
@@ -71,10 +78,11 @@ public final class PartitionOwners {
         }
         Snapshot built = new Snapshot(owners);
         synchronized (this) {
-            if (generation.get() != asOf || streams.state() != KafkaStreams.State.RUNNING) {
-                return null;
+            // After a state change during the read these owners still answer this call, as a read
+            // made afresh would, but are not kept: the change may have moved partitions since.
+            if (generation.get() == asOf && streams.state() == KafkaStreams.State.RUNNING) {
+                snapshot = built;
             }
-            snapshot = built;
         }
         return built;
     }
