@@ -51,15 +51,16 @@ public final class PartitionOwners {
     /** The holders of every partition, by partition, or null while Kafka Streams does not know them all. */
     KeyQueryMetadata[] all() {
         Snapshot current = snapshot;
-        if (current == null && streams.state() == KafkaStreams.State.RUNNING) {
-            current = rebuild();
-            if (current == null) {
-                return null;
-            }
+        if (current != null) {
+            return current.owners.clone();
         }
-        // Not running (also while restoring what it was given): asked afresh each time, since the
-        // assignment can change again with no state change to forget a snapshot by.
-        return current == null ? ownersNow() : current.owners.clone();
+        if (streams.state() != KafkaStreams.State.RUNNING) {
+            // Also while restoring what it was given: asked afresh each time, since the assignment
+            // can change again with no state change to forget a snapshot by.
+            return ownersNow();
+        }
+        Snapshot built = rebuild();
+        return built == null ? null : built.owners.clone();
     }
 
     static int partition(String key, int partitions) {

@@ -161,8 +161,8 @@ public final class TopLookup implements TopReads {
         Map<HostInfo, RemoteCounts.Ask<TopLinksAnswer>> calls = new LinkedHashMap<>();
         for (Map.Entry<HostInfo, Set<Integer>> entry : plan.byHost.entrySet()) {
             HostInfo host = entry.getKey();
-            boolean standby = plan.standbyHosts.contains(host);
             if (!host.equals(self)) {
+                boolean standby = plan.standbyHosts.contains(host);
                 forwarded.increment();
                 calls.put(host, () -> remote.top(host, window, metric, limit, entry.getValue(), standby));
             }

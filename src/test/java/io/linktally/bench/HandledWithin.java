@@ -1,6 +1,5 @@
 package io.linktally.bench;
 
-import java.net.http.HttpClient;
 import java.util.regex.Pattern;
 
 /**
@@ -13,7 +12,6 @@ final class HandledWithin {
     /** The histogram's smallest bucket bound, 1 ms, as Micrometer writes it. */
     private static final String ONE_MS = "0.001";
 
-    private final HttpClient http = HttpClient.newHttpClient();
     private final int port;
     private final Pattern bucket;
     private final Pattern count;
@@ -28,7 +26,7 @@ final class HandledWithin {
 
     /** The requests counted so far: within 1 ms, and all. */
     Counts now() throws Exception {
-        String text = ServeMetrics.text(http, port);
+        String text = ServeMetrics.text(port);
         return new Counts(ServeMetrics.value(bucket, text), ServeMetrics.value(count, text));
     }
 

@@ -192,11 +192,11 @@ public final class LookupBench {
         String body = batch.stream().map(url -> '"' + url + '"').collect(Collectors.joining(",", "{\"urls\":[", "]}"));
         long deadline = System.nanoTime() + 300_000_000_000L;
         while (true) {
-            double before = ServeMetrics.value(http, port, FORWARDED);
+            double before = ServeMetrics.value(port, FORWARDED);
             HttpResponse<Void> answer = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/v1/counts"))
                     .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body)).build(),
                     HttpResponse.BodyHandlers.discarding());
-            double share = (ServeMetrics.value(http, port, FORWARDED) - before) / batch.size();
+            double share = (ServeMetrics.value(port, FORWARDED) - before) / batch.size();
             if (answer.statusCode() == 200 && share >= 0.5) {
                 return share;
             }
@@ -274,7 +274,6 @@ public final class LookupBench {
         }
         List<Result> ceilings = byRound.get(saturated.get(0).name());
         Map<String, Row> rows = new LinkedHashMap<>();
-        HttpClient metrics = HttpClient.newHttpClient();
         int medianCeiling = medianIndex(ceilings.stream().map(Result::rps).toList());
         rows.put(saturated.get(0).name(), new Row(ceilings.get(medianCeiling), ceilings.get(medianCeiling).rps(), List.of()));
         for (Scenario scenario : saturated.subList(1, saturated.size())) {
@@ -286,14 +285,14 @@ public final class LookupBench {
         for (Scenario scenario : once) {
             HandledWithin timer = scenario.timedRoute() == null ? null : new HandledWithin(port, "GET", scenario.timedRoute());
             HandledWithin.Counts before = timer == null ? null : timer.now();
-            double forwardedBefore = ServeMetrics.value(metrics, port, FORWARDED);
+            double forwardedBefore = timer == null ? Double.NaN : ServeMetrics.value(port, FORWARDED);
             Result result = wrk(scenario, port, lua, seconds);
             double within = Double.NaN;
             double forwarded = Double.NaN;
             if (timer != null) {
                 HandledWithin.Counts after = timer.now();
                 within = after.percentSince(before);
-                forwarded = 100 * (ServeMetrics.value(metrics, port, FORWARDED) - forwardedBefore) / (after.all() - before.all());
+                forwarded = 100 * (ServeMetrics.value(port, FORWARDED) - forwardedBefore) / (after.all() - before.all());
             }
             System.err.printf("%s: %s%n", scenario.name(), result);
             rows.put(scenario.name(), new Row(result, ceilings.get(medianCeiling).rps(), List.of(), within, forwarded));

@@ -9,17 +9,19 @@ import java.util.regex.Pattern;
 
 /** Series read from a serve instance's /metrics, as the benchmarks check what serve itself counted. */
 final class ServeMetrics {
+    private static final HttpClient HTTP = HttpClient.newHttpClient();
+
     private ServeMetrics() {
     }
 
-    static String text(HttpClient http, int port) throws Exception {
-        return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/metrics")).build(),
+    static String text(int port) throws Exception {
+        return HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/metrics")).build(),
                 HttpResponse.BodyHandlers.ofString()).body();
     }
 
     /** The value of a series without labels, such as a counter's {@code _total}. */
-    static double value(HttpClient http, int port, String series) throws Exception {
-        return value(Pattern.compile("^" + Pattern.quote(series) + " (\\S+)$", Pattern.MULTILINE), text(http, port));
+    static double value(int port, String series) throws Exception {
+        return value(Pattern.compile("^" + Pattern.quote(series) + " (\\S+)$", Pattern.MULTILINE), text(port));
     }
 
     /** Fails rather than reads a missing series as 0, which would print a figure that was never measured. */
